@@ -14,7 +14,7 @@ export class WorkdirLock {
       if (await tryCreate(path)) return new WorkdirLock(path);
 
       const owner = await readOwner(path);
-      if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+      if (owner !== undefined && isAlive(owner)) {
         throw new WorkdirLockedError(path, owner);
       }
       await unlink(path).catch(() => undefined); // the owner died without releasing it
