@@ -36,3 +36,12 @@ export class ConfigurationError extends OfflineAgentError {
     super(message);
   }
 }
+
+/** Thrown by `planOffline` when its request does not match `planRequestSchema`. */
+export class PlannerInputError extends OfflineAgentError {
+  override readonly name = 'PlannerInputError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`Planning request is invalid: ${problems.join('; ')}. Build it from the run's history and configuration.`);
+  }
+}

@@ -1,0 +1,157 @@
+import { configurationKey, type Configuration } from './configuration.ts';
+import type { CandidateMove, MoveKind } from './candidate-move.ts';
+import type { DimensionEvidence } from './dimension-evidence.ts';
+import { compareOutcome, type MeasuredPoint } from './measured-points.ts';
+import type { SearchDimension } from './search-dimension.ts';
+import type { SearchSpace } from './search-space.ts';
+
+/** Assumed importance of an axis never moved yet: optimistic, so every axis gets tried early. */
+export const UNTRIED_IMPORTANCE = 0.15;
+
+/** What {@link localMoves} reads. */
+export interface SearchContext {
+  readonly space: SearchSpace;
+  readonly dimensions: readonly SearchDimension[];
+  readonly points: ReadonlyMap<string, MeasuredPoint>;
+  readonly pendingKeys: ReadonlySet<string>;
+  readonly center: Configuration;
+  readonly best: MeasuredPoint | undefined;
+  readonly evidence: ReadonlyMap<string, DimensionEvidence>;
+  readonly minEffectFraction: number;
+}
+
+/**
+ * One-axis moves around the best, at most one per axis and direction: a step into an unmeasured
+ * direction (larger after a gain that way), a point between the best and a worse result further
+ * out, or a point past a result within noise. A direction with a move in flight waits for it.
+ */
+export function localMoves(context: SearchContext): CandidateMove[] {
+  const moves: CandidateMove[] = [];
+  for (const dimension of context.dimensions) {
+    const origin = dimension.indexOf(context.center);
+    if (origin === -1) continue;
+
+    for (const direction of [1, -1] as const) {
+      const move = directionMove(context, dimension, origin, direction);
+      if (move !== undefined) moves.push(move);
+    }
+  }
+  return moves;
+}
+
+interface LinePoint {
+  readonly index: number;
+  readonly state: 'pending' | 'measured';
+  readonly point?: MeasuredPoint;
+}
+
+function directionMove(
+  context: SearchContext,
+  dimension: SearchDimension,
+  origin: number,
+  direction: 1 | -1,
+): CandidateMove | undefined {
+  const nearest = nearestOnLine(context, dimension, origin, direction);
+  const base = baseScore(context.evidence.get(dimension.name), direction);
+  if (nearest === undefined) return stepMove(context, dimension, origin, direction, base);
+  if (nearest.state === 'pending' || context.best === undefined) return undefined;
+
+  const outcome = compareOutcome(nearest.point as MeasuredPoint, context.best, context.minEffectFraction);
+  const distance = Math.abs(nearest.index - origin);
+
+  // A better point beside the best means the best is stale here: go on past that point.
+  if (outcome === 'better') return beyond(context, dimension, origin, nearest.index, direction, base);
+
+  // A gap between the best and a worse or equal result may hold the peak: split it.
+  if (distance >= 2) {
+    const target = origin + direction * Math.floor(distance / 2);
+    const factor = outcome === 'worse' ? 0.6 : 0.5;
+    return candidate(context, dimension, origin, target, 'narrow', base * factor, { referenceIndex: nearest.index });
+  }
+
+  if (outcome === 'worse') return undefined;
+  return beyond(context, dimension, origin, nearest.index, direction, base * 0.3);
+}
+
+function stepMove(
+  context: SearchContext,
+  dimension: SearchDimension,
+  origin: number,
+  direction: 1 | -1,
+  base: number,
+): CandidateMove | undefined {
+  const momentum = context.evidence.get(dimension.name)?.momentum;
+  const isMomentum = momentum?.direction === direction;
+  const step = isMomentum ? 2 * momentum.stepSize : freshStep(dimension);
+  const target = Math.min(Math.max(origin + direction * step, 0), dimension.grid.length - 1);
+  if (target === origin) return undefined;
+
+  const kind: MoveKind = isMomentum ? 'momentum' : 'explore';
+  return candidate(context, dimension, origin, target, kind, base, { lastGainFraction: momentum?.gainFraction });
+}
+
+// Long grids (ranges) start with a few points per step, short ones with one.
+function freshStep(dimension: SearchDimension): number {
+  return Math.max(1, Math.round(dimension.grid.length / 8));
+}
+
+function beyond(
+  context: SearchContext,
+  dimension: SearchDimension,
+  origin: number,
+  reference: number,
+  direction: 1 | -1,
+  score: number,
+): CandidateMove | undefined {
+  const next = nearestOnLine(context, dimension, reference, direction);
+  const target = reference + direction;
+  if (target < 0 || target >= dimension.grid.length || next?.index === target) return undefined;
+  return candidate(context, dimension, origin, target, 'extend', score, { referenceIndex: reference });
+}
+
+function nearestOnLine(
+  context: SearchContext,
+  dimension: SearchDimension,
+  from: number,
+  direction: 1 | -1,
+): LinePoint | undefined {
+  for (let index = from + direction; index >= 0 && index < dimension.grid.length; index += direction) {
+    const key = configurationKey(context.space, dimension.withIndex(context.center, index));
+    if (context.pendingKeys.has(key)) return { index, state: 'pending' };
+
+    const point = context.points.get(key);
+    if (point !== undefined) return { index, state: 'measured', point };
+  }
+  return undefined;
+}
+
+// A direction that helped before (momentum first) runs ahead of one never tried, which runs
+// ahead of one that hurt before; an axis that moved the metric more runs ahead of one that did not.
+function baseScore(evidence: DimensionEvidence | undefined, direction: 1 | -1): number {
+  const importance = evidence?.importance ?? UNTRIED_IMPORTANCE;
+  if (evidence?.momentum?.direction === direction) return 2 * Math.max(importance, evidence.momentum.gainFraction);
+  if (evidence?.preferredDirection === direction) return importance;
+  if (evidence?.preferredDirection === -direction) return importance * 0.5;
+  return importance * 0.75;
+}
+
+function candidate(
+  context: SearchContext,
+  dimension: SearchDimension,
+  fromIndex: number,
+  toIndex: number,
+  kind: MoveKind,
+  score: number,
+  extra: Pick<CandidateMove, 'referenceIndex' | 'lastGainFraction'>,
+): CandidateMove {
+  const configuration = dimension.withIndex(context.center, toIndex);
+  return {
+    key: configurationKey(context.space, configuration),
+    configuration,
+    changes: [{ dimension, fromIndex, toIndex }],
+    kind,
+    score,
+    ...extra,
+    importance: context.evidence.get(dimension.name)?.importance,
+  };
+}
