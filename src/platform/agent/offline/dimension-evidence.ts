@@ -1,5 +1,5 @@
 import { configurationKey } from './configuration.ts';
-import { compareOutcome, type MeasuredPoint } from './measured-points.ts';
+import { compareOutcome, type MeasuredPoint, type Outcome } from './measured-points.ts';
 import type { SearchDimension } from './search-dimension.ts';
 import type { SearchSpace } from './search-space.ts';
 
@@ -11,12 +11,21 @@ export interface Momentum {
   readonly gainFraction: number;
 }
 
+/** The latest measured effect of moving along an axis in one direction, in any context. */
+export interface DirectionEffect {
+  /** Relative change of the metric, signed: positive when the move helped. */
+  readonly effectFraction: number;
+  readonly outcome: Outcome;
+}
+
 /** What the history says about one axis, across every context it was moved in. */
 export interface DimensionEvidence {
   /** Largest relative change of the metric seen when only this axis moved; undefined if never. */
   readonly importance: number | undefined;
-  /** Direction of the most recent move along this axis that helped beyond noise; 0 if none. */
-  readonly preferredDirection: -1 | 0 | 1;
+  /** Latest effect of moving up the grid (towards higher indexes), if ever measured. */
+  readonly up: DirectionEffect | undefined;
+  /** Latest effect of moving down the grid, if ever measured. */
+  readonly down: DirectionEffect | undefined;
   /** Present when the current best came from a move along this axis. */
   readonly momentum: Momentum | undefined;
 }
@@ -40,8 +49,9 @@ export function dimensionEvidence(sources: EvidenceSources): Map<string, Dimensi
   for (const dimension of sources.dimensions) {
     const pairs = singleAxisPairs(sources, dimension);
     evidence.set(dimension.name, {
-      importance: pairs.length > 0 ? Math.max(...pairs.map((pair) => pair.effect)) : undefined,
-      preferredDirection: latestHelpfulDirection(pairs),
+      importance: pairs.length > 0 ? Math.max(...pairs.map((pair) => pair.magnitude)) : undefined,
+      up: latest(pairs)?.upEffect,
+      down: latest(pairs)?.downEffect,
       momentum: momentum?.dimension === dimension ? momentum.move : undefined,
     });
   }
@@ -49,9 +59,10 @@ export function dimensionEvidence(sources: EvidenceSources): Map<string, Dimensi
 }
 
 interface AxisPair {
-  readonly effect: number;
-  /** +1 when the higher grid index was better beyond noise, -1 when lower, 0 when neither. */
-  readonly direction: -1 | 0 | 1;
+  /** Relative difference of the two metrics; 0 when one failed (a failure says nothing of size). */
+  readonly magnitude: number;
+  readonly upEffect: DirectionEffect;
+  readonly downEffect: DirectionEffect;
   readonly order: number;
 }
 
@@ -69,21 +80,29 @@ function singleAxisPairs(sources: EvidenceSources, dimension: SearchDimension): 
 }
 
 function describePair(low: MeasuredPoint, high: MeasuredPoint, minEffectFraction: number): AxisPair {
-  const order = Math.max(low.order, high.order);
-  const outcome = compareOutcome(high, low, minEffectFraction);
-  const direction = outcome === 'better' ? 1 : outcome === 'worse' ? -1 : 0;
-  if (low.metric === undefined || high.metric === undefined) return { effect: 0, direction, order };
-
-  const effect = Math.abs(high.metric - low.metric) / Math.max(Math.abs(high.metric), Math.abs(low.metric), 1e-12);
-  return { effect, direction, order };
+  const magnitude = low.metric === undefined || high.metric === undefined
+    ? 0
+    : Math.abs(high.metric - low.metric) / Math.max(Math.abs(high.metric), Math.abs(low.metric), 1e-12);
+  return {
+    magnitude,
+    upEffect: directionEffect(low, high, minEffectFraction),
+    downEffect: directionEffect(high, low, minEffectFraction),
+    order: Math.max(low.order, high.order),
+  };
 }
 
-function latestHelpfulDirection(pairs: readonly AxisPair[]): -1 | 0 | 1 {
-  let latest: AxisPair | undefined;
-  for (const pair of pairs) {
-    if (pair.direction !== 0 && (latest === undefined || pair.order > latest.order)) latest = pair;
-  }
-  return latest?.direction ?? 0;
+// A failed destination counts as a total loss, so the planner does not walk back into it.
+function directionEffect(from: MeasuredPoint, to: MeasuredPoint, minEffectFraction: number): DirectionEffect {
+  const outcome = compareOutcome(to, from, minEffectFraction);
+  if (to.metric === undefined) return { effectFraction: -1, outcome };
+  if (from.metric === undefined) return { effectFraction: 0, outcome };
+  return { effectFraction: (to.metric - from.metric) / Math.max(Math.abs(from.metric), 1e-12), outcome };
+}
+
+function latest(pairs: readonly AxisPair[]): AxisPair | undefined {
+  let found: AxisPair | undefined;
+  for (const pair of pairs) if (found === undefined || pair.order > found.order) found = pair;
+  return found;
 }
 
 // The best's momentum: the latest earlier kept point that differs from it along one axis only.

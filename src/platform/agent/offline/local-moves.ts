@@ -69,8 +69,9 @@ function directionMove(
     return candidate(context, dimension, origin, target, 'narrow', base * factor, { referenceIndex: nearest.index });
   }
 
+  // Within noise one step away: the effect may only clear the noise further on.
   if (outcome === 'worse') return undefined;
-  return beyond(context, dimension, origin, nearest.index, direction, base * 0.3);
+  return beyond(context, dimension, origin, nearest.index, direction, base * 0.6);
 }
 
 function stepMove(
@@ -90,9 +91,10 @@ function stepMove(
   return candidate(context, dimension, origin, target, kind, base, { lastGainFraction: momentum?.gainFraction });
 }
 
-// Long grids (ranges) start with a few points per step, short ones with one.
+// A first step of about a third of the grid moves the metric more than the noise more often than
+// a single grid point does; a worse result is then split by a narrowing move.
 function freshStep(dimension: SearchDimension): number {
-  return Math.max(1, Math.round(dimension.grid.length / 8));
+  return Math.max(1, Math.round(dimension.grid.length / 3));
 }
 
 function beyond(
@@ -125,14 +127,22 @@ function nearestOnLine(
   return undefined;
 }
 
-// A direction that helped before (momentum first) runs ahead of one never tried, which runs
-// ahead of one that hurt before; an axis that moved the metric more runs ahead of one that did not.
+// Scores are rough expected relative gains. Momentum runs first; then a direction by its latest
+// measured effect in any context (a gain repeats more often than not, a loss rarely flips); a
+// direction never measured is as promising as the axis has been important.
 function baseScore(evidence: DimensionEvidence | undefined, direction: 1 | -1): number {
   const importance = evidence?.importance ?? UNTRIED_IMPORTANCE;
   if (evidence?.momentum?.direction === direction) return 2 * Math.max(importance, evidence.momentum.gainFraction);
-  if (evidence?.preferredDirection === direction) return importance;
-  if (evidence?.preferredDirection === -direction) return importance * 0.5;
-  return importance * 0.75;
+
+  const same = direction === 1 ? evidence?.up : evidence?.down;
+  if (same?.outcome === 'better') return Math.max(same.effectFraction, UNTRIED_IMPORTANCE / 3);
+  if (same?.outcome === 'neutral') return 0.4 * importance;
+  if (same?.outcome === 'worse') return 0.1 * importance;
+
+  const opposite = direction === 1 ? evidence?.down : evidence?.up;
+  if (opposite?.outcome === 'worse') return importance;
+  if (opposite?.outcome === 'better') return 0.3 * importance;
+  return 0.75 * importance;
 }
 
 function candidate(
