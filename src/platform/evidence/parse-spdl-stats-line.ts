@@ -42,15 +42,17 @@ function parseTaskLine(line: string): StageReport | undefined {
   if (!head) return undefined;
 
   const rest = line.slice(head.index + head[0].length);
+  const identity = labelFields(head[1]!);
   return compact({
-    ...labelFields(head[1]!),
+    ...identity,
     kind: 'task',
     source: 'log',
     numTasks: Number(head[2]),
     numFailures: Number(head[3]),
     taskElapsedS: seconds(matchTime(rest, String.raw`^\s*in\s+`)),
     taskQps: finite(matchNumber(rest, String.raw`QPS:\s*`)),
-    concurrency: finite(matchNumber(rest, String.raw`Concurrency:\s*`)),
+    // Releases of 2024–2025 printed the concurrency; later ones carry it in the label only.
+    concurrency: finite(matchNumber(rest, String.raw`Concurrency:\s*`)) ?? identity.concurrency,
     aveTaskTimeMs: matchTime(rest, String.raw`(?:Ave|Average) task time:\s*`),
     p90TaskTimeMs: matchTime(rest, String.raw`P90:\s*`),
     p99TaskTimeMs: matchTime(rest, String.raw`P99:\s*`),
