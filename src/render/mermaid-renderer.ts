@@ -63,18 +63,20 @@ export class MermaidRenderer {
     const browser = await puppeteer.launch({ executablePath, headless: true, args: chromiumArgs });
     options.logger?.debug({ executablePath, durationMs: Date.now() - startedAt }, 'chromium started');
 
-    const scale = Math.min(4, Math.max(0.5, options.deviceScaleFactor ?? 1.5));
-    return new MermaidRenderer(browser, options.renderTimeoutMs ?? 60_000, scale);
+    return new MermaidRenderer(browser, options.renderTimeoutMs ?? 60_000, clampScale(options.deviceScaleFactor ?? 1.5));
   }
 
-  /** Renders `definition` to PNG bytes; throws {@link DiagramRenderError}. */
-  async renderPng(definition: string): Promise<Buffer> {
-    return this.render(definition, 'png');
+  /**
+   * Renders `definition` to PNG bytes; throws {@link DiagramRenderError}. `deviceScaleFactor`
+   * overrides the renderer's for this picture (between 0.5 and 4).
+   */
+  async renderPng(definition: string, options: { deviceScaleFactor?: number } = {}): Promise<Buffer> {
+    return this.render(definition, 'png', clampScale(options.deviceScaleFactor ?? this.deviceScaleFactor));
   }
 
   /** Renders `definition` to SVG bytes; throws {@link DiagramRenderError}. */
   async renderSvg(definition: string): Promise<Buffer> {
-    return this.render(definition, 'svg');
+    return this.render(definition, 'svg', 1);
   }
 
   /** Closes the browser; safe to call more than once. */
@@ -82,11 +84,11 @@ export class MermaidRenderer {
     if (this.browser.connected) await this.browser.close();
   }
 
-  private async render(definition: string, format: 'png' | 'svg'): Promise<Buffer> {
+  private async render(definition: string, format: 'png' | 'svg', deviceScaleFactor: number): Promise<Buffer> {
     const rendering = renderMermaid(this.browser, definition, format, {
       backgroundColor: 'white',
       mermaidConfig: mermaidPictureConfig,
-      viewport: { width: 1200, height: 800, deviceScaleFactor: this.deviceScaleFactor },
+      viewport: { width: 1200, height: 800, deviceScaleFactor },
     });
 
     // After a timeout the abandoned rendering may still fail; that outcome is already reported.
@@ -104,6 +106,10 @@ export class MermaidRenderer {
       clearTimeout(timer);
     }
   }
+}
+
+function clampScale(scale: number): number {
+  return Math.min(4, Math.max(0.5, scale));
 }
 
 function firstLine(error: unknown): string {
