@@ -5,10 +5,11 @@ import type { SearchDimension } from './search-dimension.ts';
  * Why a move is worth running. `momentum`: keep going the way the last gain came, with a larger
  * step. `explore`: this axis has not been moved around the current best. `narrow`: a point
  * between the best and a worse or equal result further out. `extend`: past a result that was
- * within noise, in case the gain only shows further on. `fill` and `pair`: the local moves are
- * used up, so try the rest of an axis, or two axes at once.
+ * within noise, in case the gain only shows further on. `combine`: several one-knob moves that
+ * each measured above the best but within noise, together, so their gains may add up past it.
+ * `fill` and `pair`: the local moves are used up, so try the rest of an axis, or two axes at once.
  */
-export type MoveKind = 'momentum' | 'explore' | 'narrow' | 'extend' | 'fill' | 'pair';
+export type MoveKind = 'momentum' | 'explore' | 'narrow' | 'extend' | 'combine' | 'fill' | 'pair';
 
 /** One axis changed by a move, as grid indexes. */
 export interface AxisChange {
@@ -29,6 +30,8 @@ export interface CandidateMove {
   readonly referenceIndex?: number;
   /** For `momentum`: the relative gain of the move that made the current best. */
   readonly lastGainFraction?: number;
+  /** For `combine`: the relative gain each combined move showed alone, in `changes` order. */
+  readonly partGainFractions?: readonly number[];
   /** Largest relative effect this axis has shown so far, if any. */
   readonly importance?: number;
 }

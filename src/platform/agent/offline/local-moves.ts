@@ -8,6 +8,12 @@ import type { SearchSpace } from './search-space.ts';
 /** Assumed importance of an axis never moved yet: optimistic, so every axis gets tried early. */
 export const UNTRIED_IMPORTANCE = 0.15;
 
+/**
+ * Least score of a move along an axis not yet moved around the current best. Other knobs have
+ * moved since its effect was measured, so it may matter now even if it did not before.
+ */
+export const RETEST_FLOOR = 0.06;
+
 /** What {@link localMoves} reads. */
 export interface SearchContext {
   readonly space: SearchSpace;
@@ -88,7 +94,9 @@ function stepMove(
   if (target === origin) return undefined;
 
   const kind: MoveKind = isMomentum ? 'momentum' : 'explore';
-  return candidate(context, dimension, origin, target, kind, base, { lastGainFraction: momentum?.gainFraction });
+  const isUntouched = nearestOnLine(context, dimension, origin, -direction as 1 | -1) === undefined;
+  const score = isUntouched ? Math.max(base, RETEST_FLOOR) : base;
+  return candidate(context, dimension, origin, target, kind, score, { lastGainFraction: momentum?.gainFraction });
 }
 
 // A first step of about a third of the grid moves the metric more than the noise more often than

@@ -1,5 +1,6 @@
 import { configurationKey, defaultConfiguration } from './configuration.ts';
 import type { CandidateMove } from './candidate-move.ts';
+import { combinationMoves } from './combination-moves.ts';
 import { dimensionEvidence } from './dimension-evidence.ts';
 import { fallbackMoves } from './fallback-moves.ts';
 import { localMoves, type SearchContext } from './local-moves.ts';
@@ -84,7 +85,7 @@ function resolveBest(request: PlanRequest, points: ReadonlyMap<string, MeasuredP
 
 function decide(request: PlanRequest, context: SearchContext): PlanDecision {
   const count = Math.min(request.limits.maxProposals, request.limits.remainingExperiments);
-  const local = localMoves(context);
+  const local = [...localMoves(context), ...combinationMoves(context)];
   if (local.length === 0 && context.pendingKeys.size > 0) {
     return { action: 'wait', detail: 'Every move around the best is measured or running; the running results decide what comes next.' };
   }

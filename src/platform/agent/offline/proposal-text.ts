@@ -27,6 +27,7 @@ export function proposalName(move: CandidateMove): string {
 
 /** One sentence saying what the move tests and why it may help. */
 export function proposalHypothesis(move: CandidateMove, parentLabel: string): string {
+  if (move.kind === 'combine') return combineHypothesis(move, parentLabel);
   const [change] = move.changes as [AxisChange];
   const knob = axisLabel(change);
   const from = valueText(change, change.fromIndex);
@@ -44,6 +45,11 @@ export function proposalHypothesis(move: CandidateMove, parentLabel: string): st
     default:
       return `The one-knob moves around ${parentLabel} are used up; ${combinationText(move)} checks whether a gain hides further out.`;
   }
+}
+
+function combineHypothesis(move: CandidateMove, parentLabel: string): string {
+  const parts = move.changes.map((change, index) => `${combinationText({ ...move, changes: [change] })} (+${percent(move.partGainFractions?.[index])})`);
+  return `Alone, ${parts.join(' and ')} each measured above ${parentLabel} but within noise; together their gains may add up beyond it.`;
 }
 
 function importanceClause(move: CandidateMove): string {
