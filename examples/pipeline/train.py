@@ -16,7 +16,7 @@ import zlib
 from loader import Batch, LoaderConfig
 from sources import CachedSource, ProcessSource, ThreadSource
 
-STEP_FIXED_MS = 6.0
+STEP_FIXED_MS = 8.0
 """Device time of a step that does not depend on batch size (optimizer, small kernels)."""
 
 SAMPLE_MS = 0.3
