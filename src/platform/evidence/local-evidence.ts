@@ -49,7 +49,8 @@ export class LocalEvidence implements Evidence {
     const readings = { ...parsed, steps: orderSteps(parsed.steps) };
     const spdl = scan.spdl.readings();
     const { metrics, stepTimeSpread } = deriveSummary({ ...input, readings, warmup: this.#warmup });
-    const failure = findMissingMetrics(readings, { logPaths: [input.stdoutPath, input.stderrPath], exitCode: input.exitCode });
+    const logPaths = [input.stdoutPath, input.stderrPath];
+    const failure = findMissingMetrics(readings, { logPaths, exitCode: input.exitCode });
 
     const content: MetricsFileContent = compact({
       summary: metrics,
@@ -106,7 +107,8 @@ async function scanLogs(input: EvidenceInput, tailLines: number): Promise<LogSca
     stderrTail: new LogTail(tailLines),
   };
 
-  for (const [path, tail] of [[input.stdoutPath, scan.stdoutTail], [input.stderrPath, scan.stderrTail]] as const) {
+  const logs = [[input.stdoutPath, scan.stdoutTail], [input.stderrPath, scan.stderrTail]] as const;
+  for (const [path, tail] of logs) {
     await readLogLines(path, (line) => {
       scan.autoresearch.push(line);
       scan.spdl.push(line);

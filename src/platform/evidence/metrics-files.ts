@@ -8,13 +8,17 @@ import { SUMMARY_METRIC_KEYS } from './summary-metrics.ts';
 /** The evidence and raw data to persist, before the file list is known. */
 export type MetricsFileContent = Omit<EvidenceResult, 'files'> & { readonly stageReports: StageReport[] };
 
-const STEP_COLUMNS = ['step', 'stepTimeMs', 'fetchTimeMs', 'computeTimeMs', 'throughputSamplesPerS', 'batchSize'] as const;
+const STEP_COLUMNS = [
+  'step', 'stepTimeMs', 'fetchTimeMs', 'computeTimeMs', 'throughputSamplesPerS', 'batchSize',
+] as const;
 const STAGE_COLUMNS = [
   'stage', 'pipelineId', 'stageId', 'functionName', 'concurrency', 'reportCount', 'numTasks', 'numFailures',
   'aveTaskTimeMs', 'p90TaskTimeMs', 'p99TaskTimeMs', 'taskQps', 'numItems', 'queueQps', 'avePutWaitMs',
   'aveGetWaitMs', 'p90PutWaitMs', 'p90GetWaitMs', 'p99PutWaitMs', 'p99GetWaitMs', 'occupancyPct',
 ] as const;
-const CPU_COLUMNS = ['atMs', 'intervalMs', 'processCount', 'cpuTimeMs', 'cpuUtilPctOfOneCore', 'cpuUtilPctOfAllCores'] as const;
+const CPU_COLUMNS = [
+  'atMs', 'intervalMs', 'processCount', 'cpuTimeMs', 'cpuUtilPctOfOneCore', 'cpuUtilPctOfAllCores',
+] as const;
 const GPU_COLUMNS = ['atMs', 'gpuIndex', 'smUtilPct', 'memoryUtilPct', 'memoryUsedMiB'] as const;
 
 /**
@@ -23,7 +27,10 @@ const GPU_COLUMNS = ['atMs', 'gpuIndex', 'smUtilPct', 'memoryUtilPct', 'memoryUs
  * `system_cpu.tsv`, `system_gpu.tsv` (only when the GPU was measured) and `summary.json`.
  * Absent figures are empty TSV cells. Returns the paths written, `summary.json` last.
  */
-export async function writeMetricsFiles(metricsDir: string, content: MetricsFileContent): Promise<string[]> {
+export async function writeMetricsFiles(
+  metricsDir: string,
+  content: MetricsFileContent,
+): Promise<string[]> {
   const files: Array<[string, string | object]> = [
     ['steps.tsv', toTsv(STEP_COLUMNS, content.steps)],
     ['stages.tsv', toTsv(STAGE_COLUMNS, content.stages)],
@@ -50,7 +57,9 @@ function summaryOf(content: MetricsFileContent, files: string[]): object {
   return {
     ...rest,
     // Keys in table order, so the file reads like a master_table row.
-    summary: Object.fromEntries(SUMMARY_METRIC_KEYS.flatMap((key) => (key in content.summary ? [[key, content.summary[key]]] : []))),
+    summary: Object.fromEntries(
+      SUMMARY_METRIC_KEYS.flatMap((key) => (key in content.summary ? [[key, content.summary[key]]] : [])),
+    ),
     gpuUnavailableReason: system?.gpuUnavailableReason,
     files,
   };

@@ -54,7 +54,8 @@ export class NvidiaSmiSampler {
 
   /** Stops nvidia-smi and returns what it read. */
   async stop(): Promise<GpuReadings> {
-    if (this.#child && this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGTERM');
+    const child = this.#child;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     const failure = await this.#exited;
 
     if (this.#samples.length > 0) return { samples: [...this.#samples] };
@@ -93,7 +94,8 @@ function waitForExit(child: ChildProcess, command: string): Promise<string | und
 
   return new Promise((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      resolve(error.code === 'ENOENT' ? `${command} not found on PATH` : `${command} failed to start: ${error.message}`);
+      const isMissing = error.code === 'ENOENT';
+      resolve(isMissing ? `${command} not found on PATH` : `${command} failed to start: ${error.message}`);
     });
     child.once('close', (code, signal) => {
       if (signal !== null || code === 0) resolve(undefined);

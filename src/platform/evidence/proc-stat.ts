@@ -29,7 +29,9 @@ export function parseProcStat(content: string): ProcStat | undefined {
     return undefined;
   }
 
-  const [ppid, pgrp, utimeTicks, stimeTicks, startTimeTicks] = numbers as [number, number, number, number, number];
+  const [ppid, pgrp, utimeTicks, stimeTicks, startTimeTicks] = numbers as [
+    number, number, number, number, number,
+  ];
   return { pid, ppid, pgrp, utimeTicks, stimeTicks, startTimeTicks };
 }
 
@@ -45,7 +47,8 @@ export async function readProcessTable(procRoot = '/proc'): Promise<ProcStat[]> 
     return [];
   }
 
-  const reads = entries.filter((name) => /^\d+$/.test(name)).map((name) => readStat(`${procRoot}/${name}/stat`));
+  const pids = entries.filter((name) => /^\d+$/.test(name));
+  const reads = pids.map((name) => readStat(`${procRoot}/${name}/stat`));
   const stats = await Promise.all(reads);
   return stats.filter((stat): stat is ProcStat => stat !== undefined);
 }

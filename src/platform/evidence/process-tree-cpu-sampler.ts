@@ -91,8 +91,10 @@ export class ProcessTreeCpuSampler {
   async #read(target: SampleTarget): Promise<Reading> {
     const table = await readProcessTable(this.#procRoot);
     const atMs = Date.now();
-    const selected = 'pgid' in target ? selectProcessGroup(table, target.pgid) : selectDescendants(table, target.pid);
-    return { atMs, ticksByProcess: new Map(selected.map((stat) => [processKey(stat), stat.utimeTicks + stat.stimeTicks])) };
+    const selected =
+      'pgid' in target ? selectProcessGroup(table, target.pgid) : selectDescendants(table, target.pid);
+    const ticks = selected.map((stat) => [processKey(stat), stat.utimeTicks + stat.stimeTicks] as const);
+    return { atMs, ticksByProcess: new Map(ticks) };
   }
 }
 
@@ -105,7 +107,8 @@ export function ticksGained(before: ReadonlyMap<string, number>, now: ReadonlyMa
 
 async function toSample(previous: Reading, reading: Reading, coreCount: number): Promise<CpuSample> {
   const intervalMs = reading.atMs - previous.atMs;
-  const cpuTimeMs = (ticksGained(previous.ticksByProcess, reading.ticksByProcess) * 1000) / (await clockTicksPerS());
+  const ticks = ticksGained(previous.ticksByProcess, reading.ticksByProcess);
+  const cpuTimeMs = (ticks * 1000) / (await clockTicksPerS());
   const pctOfOneCore = (100 * cpuTimeMs) / intervalMs;
   return {
     atMs: reading.atMs,
