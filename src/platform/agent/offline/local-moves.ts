@@ -90,13 +90,31 @@ function stepMove(
   const momentum = context.evidence.get(dimension.name)?.momentum;
   const isMomentum = momentum?.direction === direction;
   const step = isMomentum ? 2 * momentum.stepSize : freshStep(dimension);
-  const target = Math.min(Math.max(origin + direction * step, 0), dimension.grid.length - 1);
+  const target = stepTarget(context, dimension, origin, direction, step);
   if (target === origin) return undefined;
 
   const kind: MoveKind = isMomentum ? 'momentum' : 'explore';
-  const isUntouched = nearestOnLine(context, dimension, origin, -direction as 1 | -1) === undefined;
-  const score = isUntouched ? Math.max(base, RETEST_FLOOR) : base;
+  const isRetest = nearestOnLine(context, dimension, origin, -direction as 1 | -1) === undefined;
+  const hasFailedThere = failedValues(context, dimension).has(target);
+  const score = hasFailedThere ? base * 0.1 : isRetest ? Math.max(base, RETEST_FLOOR) : base;
   return candidate(context, dimension, origin, target, kind, score, { lastGainFraction: momentum?.gainFraction });
+}
+
+// The step, clamped to the grid and shortened so it stops short of a setting that failed in
+// another context (an out-of-memory batch size fails wherever the other knobs are).
+function stepTarget(context: SearchContext, dimension: SearchDimension, origin: number, direction: 1 | -1, step: number): number {
+  const failed = failedValues(context, dimension);
+  let target = Math.min(Math.max(origin + direction * step, 0), dimension.grid.length - 1);
+  while (target - direction !== origin && target !== origin && failed.has(target)) target -= direction;
+  return target;
+}
+
+function failedValues(context: SearchContext, dimension: SearchDimension): Set<number> {
+  const failed = new Set<number>();
+  for (const point of context.points.values()) {
+    if (point.metric === undefined) failed.add(dimension.indexOf(point.configuration));
+  }
+  return failed;
 }
 
 // A first step of about a third of the grid moves the metric more than the noise more often than
@@ -144,7 +162,7 @@ function baseScore(evidence: DimensionEvidence | undefined, direction: 1 | -1): 
 
   const same = direction === 1 ? evidence?.up : evidence?.down;
   if (same?.outcome === 'better') return Math.max(same.effectFraction, UNTRIED_IMPORTANCE / 3);
-  if (same?.outcome === 'neutral') return 0.4 * importance;
+  if (same?.outcome === 'neutral') return same.effectFraction > 0 ? Math.max(0.4 * importance, same.effectFraction) : 0.25 * importance;
   if (same?.outcome === 'worse') return 0.1 * importance;
 
   const opposite = direction === 1 ? evidence?.down : evidence?.up;
