@@ -1,4 +1,4 @@
-import type { AgentFailure } from './agent-failure.ts';
+import type { FailureRecord } from '../failure.ts';
 import type {
   AnalyzeRequest,
   AnswerRequest,
@@ -15,7 +15,7 @@ import type { AnalysisReply, AnswerReply, CodeChangeReply, PlanReply, ReportRepl
  * for a bad reply or an unreachable API; they throw only for conditions that must stop the run
  * (an exhausted budget, a missing recording, misuse).
  */
-export type AgentOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: AgentFailure };
+export type AgentOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: FailureRecord };
 
 /** The operations, by name. Used for file names, prompt templates and failure records. */
 export const AGENT_OPERATIONS = ['instrument', 'applyChanges', 'repairStartup', 'analyze', 'plan', 'report', 'answer'] as const;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AgentFailureKind } from './agent-failure.ts';
+import type { FailureKind, FailurePhase } from '../failure.ts';
 import {
   AnalyzeRequest,
   AnswerRequest,
@@ -19,9 +19,11 @@ export interface OperationSpec {
   /** Schema of the validated reply. */
   readonly reply: z.ZodType;
   /** Failure kind recorded when the operation cannot produce a valid reply. */
-  readonly failureKind: AgentFailureKind;
-  /** Phase named in logs, log file names and failure records. */
-  readonly phase: string;
+  readonly failureKind: FailureKind;
+  /** Experiment phase named in failure records. */
+  readonly failurePhase: FailurePhase;
+  /** Name of the operation in log lines and log file names (`<stamp>_<logPhase>_raw.json`). */
+  readonly logPhase: string;
   /** Prompt template in `prompts/` (without `.md`). */
   readonly template: string;
   /** Whether the operation edits files in a worktree. */
@@ -30,22 +32,24 @@ export interface OperationSpec {
 
 /** The operations and their fixed properties. */
 export const OPERATION_CATALOG: Readonly<Record<AgentOperation, OperationSpec>> = {
-  instrument: spec(InstrumentRequest, CodeChangeReply, 'instrumentation_failed', 'instrument', 'instrument', true),
-  applyChanges: spec(ApplyChangesRequest, CodeChangeReply, 'code_change_failed', 'apply_changes', 'apply-changes', true),
-  repairStartup: spec(RepairStartupRequest, CodeChangeReply, 'startup_repair_failed', 'repair_startup', 'repair-startup', true),
-  analyze: spec(AnalyzeRequest, AnalysisReply, 'analysis_failed', 'analyze', 'analyze', false),
-  plan: spec(PlanRequest, PlanReply, 'planning_failed', 'plan', 'plan', false),
-  report: spec(ReportRequest, ReportReply, 'report_failed', 'report', 'report', false),
-  answer: spec(AnswerRequest, AnswerReply, 'answer_failed', 'answer', 'answer', false),
+  instrument: spec(InstrumentRequest, CodeChangeReply, ['instrumentation_failed', 'setup'], 'instrument', 'instrument', true),
+  applyChanges: spec(ApplyChangesRequest, CodeChangeReply, ['code_change_failed', 'prepare'], 'apply_changes', 'apply-changes', true),
+  repairStartup: spec(RepairStartupRequest, CodeChangeReply, ['code_change_failed', 'launch'], 'repair_startup', 'repair-startup', true),
+  analyze: spec(AnalyzeRequest, AnalysisReply, ['analysis_failed', 'analysis'], 'analyze', 'analyze', false),
+  plan: spec(PlanRequest, PlanReply, ['planning_failed', 'planning'], 'plan', 'plan', false),
+  // The shared failure kinds have none for the run's report or a question yet; these failures
+  // are shown to the person who asked, never stored with an experiment.
+  report: spec(ReportRequest, ReportReply, ['unexpected_error', 'analysis'], 'report', 'report', false),
+  answer: spec(AnswerRequest, AnswerReply, ['unexpected_error', 'analysis'], 'answer', 'answer', false),
 };
 
 function spec(
   request: z.ZodType,
   reply: z.ZodType,
-  failureKind: AgentFailureKind,
-  phase: string,
+  [failureKind, failurePhase]: [FailureKind, FailurePhase],
+  logPhase: string,
   template: string,
   editsCode: boolean,
 ): OperationSpec {
-  return { request, reply, failureKind, phase, template, editsCode };
+  return { request, reply, failureKind, failurePhase, logPhase, template, editsCode };
 }

@@ -3,7 +3,6 @@ import Anthropic from '@anthropic-ai/sdk';
 import pino from 'pino';
 import type { z } from 'zod';
 import { AgentConfigurationError } from '../agent-errors.ts';
-import { agentFailure } from '../agent-failure.ts';
 import {
   AnalyzeRequest,
   AnswerRequest,
@@ -17,6 +16,7 @@ import {
 import { AnalysisReply, AnswerReply, PlanReply, ReportReply, type CodeChangeReply } from '../agent-replies.ts';
 import type { AgentOperation, AgentOutcome, CodingAgent } from '../coding-agent.ts';
 import { OPERATION_CATALOG } from '../operation-catalog.ts';
+import { operationFailure } from '../operation-failure.ts';
 import * as values from '../operation-prompts.ts';
 import { PathGuard, PathRefusedError } from '../path-guard.ts';
 import { DEFAULT_PROMPTS_DIR, loadKnowledge, renderPrompt } from '../prompt-loader.ts';
@@ -79,7 +79,7 @@ export class AnthropicAgent implements CodingAgent {
     const parsed = RepairStartupRequest.parse(request);
     if (parsed.attempt > parsed.maxAttempts) {
       const message = `Start-up repair attempt ${parsed.attempt} exceeds the limit of ${parsed.maxAttempts}; the experiment stays failed.`;
-      return { ok: false, failure: agentFailure('startup_repair_failed', OPERATION_CATALOG.repairStartup.phase, message, { attempt: parsed.attempt }) };
+      return { ok: false, failure: operationFailure('repairStartup', message, { attempt: parsed.attempt }) };
     }
     return this.#codeChange('repairStartup', parsed.target, parsed.experiment.id, (context) => values.repairStartupValues(parsed, context));
   }
@@ -120,11 +120,11 @@ export class AnthropicAgent implements CodingAgent {
     const prompt = await renderPrompt(spec.template, templateValues, this.#promptsDir);
     const toolChoice = this.settings.toolChoice;
 
-    return runOperation(this.#context, operation, spec, label, async (session) => {
+    return runOperation(this.#context, operation, label, async (session) => {
       const result = await callStructured(session, { system, prompt, toolName, toolDescription, schema, toolChoice });
       if (result.ok) return { ok: true, value: result.value };
       const message = `The reply did not match the expected ${toolName} schema after one repair attempt: ${result.problems.join('; ')}`;
-      return { ok: false, failure: agentFailure(spec.failureKind, spec.phase, message, { problems: result.problems }) };
+      return { ok: false, failure: operationFailure(operation, message, { problems: result.problems }) };
     });
   }
 
@@ -138,14 +138,14 @@ export class AnthropicAgent implements CodingAgent {
     const files = new WorktreeFiles(new PathGuard(target.worktreeDir, target.sourceDir, target.protectedPaths));
     const system = await renderPrompt('system', {}, this.#promptsDir);
 
-    return runOperation(this.#context, operation, spec, label, async (session) => {
+    return runOperation(this.#context, operation, label, async (session) => {
       const pipelineCode = await readPipeline(files, target.pipelineScript);
       if (pipelineCode === undefined) {
-        return { ok: false, failure: agentFailure(spec.failureKind, spec.phase, `The pipeline script ${target.pipelineScript} cannot be read inside the source folder ${target.sourceDir}.`) };
+        return { ok: false, failure: operationFailure(operation, `The pipeline script ${target.pipelineScript} cannot be read inside the source folder ${target.sourceDir}.`) };
       }
       const context = { knowledge: await this.#loadKnowledge(), pipelineScript: target.pipelineScript, pipelineCode, protectedPaths: target.protectedPaths };
       const prompt = await renderPrompt(spec.template, buildValues(context), this.#promptsDir);
-      return editOutcome(session, files, system, prompt, this.settings.maxEditTurns, spec);
+      return editOutcome(session, files, system, prompt, this.settings.maxEditTurns, operation);
     });
   }
 
@@ -161,15 +161,15 @@ async function editOutcome(
   system: string,
   prompt: string,
   maxTurns: number,
-  spec: (typeof OPERATION_CATALOG)[AgentOperation],
+  operation: AgentOperation,
 ): Promise<AgentOutcome<CodeChangeReply>> {
   const loop = await runEditLoop(session, files, system, prompt, maxTurns);
   const details = { turns: loop.turns, changedFiles: files.changedFiles };
-  if (!loop.ok) return { ok: false, failure: agentFailure(spec.failureKind, spec.phase, `The code change was not completed: ${loop.problem}.`, details) };
+  if (!loop.ok) return { ok: false, failure: operationFailure(operation, `The code change was not completed: ${loop.problem}.`, details) };
 
   // A session that changed nothing has not carried out the change, whatever its summary says.
   if (files.edits.length === 0) {
-    return { ok: false, failure: agentFailure(spec.failureKind, spec.phase, `No file was changed. The agent said: ${loop.summary}`, details) };
+    return { ok: false, failure: operationFailure(operation, `No file was changed. The agent said: ${loop.summary}`, details) };
   }
   return { ok: true, value: { summary: loop.summary, changedFiles: files.changedFiles, edits: [...files.edits] } };
 }

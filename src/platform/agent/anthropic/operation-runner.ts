@@ -1,9 +1,11 @@
 import { AnthropicError, APIError, type Anthropic } from '@anthropic-ai/sdk';
 import type { Logger } from 'pino';
-import { agentFailure, type AgentFailure } from '../agent-failure.ts';
+import type { FailureRecord } from '../../failure.ts';
 import type { AgentOutcome } from '../coding-agent.ts';
 import { CallRecorder, type CallRecorderOptions } from '../cost/call-recorder.ts';
-import type { OperationSpec } from '../operation-catalog.ts';
+import type { AgentOperation } from '../coding-agent.ts';
+import { OPERATION_CATALOG } from '../operation-catalog.ts';
+import { operationFailure } from '../operation-failure.ts';
 import { MessagesSession } from './messages-session.ts';
 
 /** Shared parts every operation run needs. */
@@ -22,12 +24,12 @@ export interface RunnerContext {
  */
 export async function runOperation<T>(
   context: RunnerContext,
-  operation: string,
-  spec: OperationSpec,
+  operation: AgentOperation,
   label: string,
   body: (session: MessagesSession) => Promise<AgentOutcome<T>>,
 ): Promise<AgentOutcome<T>> {
-  const phase = label ? `${spec.phase}_${label}` : spec.phase;
+  const logPhase = OPERATION_CATALOG[operation].logPhase;
+  const phase = label ? `${logPhase}_${label}` : logPhase;
   const recorder = new CallRecorder({ ...context.recorderOptions, operation, phase });
   const logger = context.logger.child({ operation, phase });
   const session = new MessagesSession(context.client, context.model, context.maxTokens, recorder, logger);
@@ -37,7 +39,7 @@ export async function runOperation<T>(
     outcome = await body(session);
   } catch (error) {
     if (!(error instanceof AnthropicError)) throw error;
-    outcome = { ok: false, failure: apiFailure(spec, error) };
+    outcome = { ok: false, failure: apiFailure(operation, error) };
   }
 
   const failure = outcome.ok ? undefined : outcome.failure;
@@ -52,10 +54,10 @@ function outputText<T>(session: MessagesSession, outcome: AgentOutcome<T>): stri
   return `${session.transcript || '(no reply)'}\n\n---\n\n## ${heading}\n\n\`\`\`json\n${JSON.stringify(result, null, 2)}\n\`\`\`\n`;
 }
 
-function apiFailure(spec: OperationSpec, error: AnthropicError): AgentFailure {
+function apiFailure(operation: AgentOperation, error: AnthropicError): FailureRecord {
   const status = error instanceof APIError ? error.status : undefined;
   const requestId = error instanceof APIError ? error.requestID : undefined;
-  return agentFailure(spec.failureKind, spec.phase, `The Anthropic API request failed${status ? ` with status ${status}` : ''}: ${error.message}`, {
+  return operationFailure(operation, `The Anthropic API request failed${status ? ` with status ${status}` : ''}: ${error.message}`, {
     errorName: error.constructor.name,
     ...(status ? { status } : {}),
     ...(requestId ? { requestId } : {}),

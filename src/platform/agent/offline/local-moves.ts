@@ -20,6 +20,7 @@ export interface SearchContext {
   readonly dimensions: readonly SearchDimension[];
   readonly points: ReadonlyMap<string, MeasuredPoint>;
   readonly pendingKeys: ReadonlySet<string>;
+  readonly pendingConfigurations: readonly Configuration[];
   readonly center: Configuration;
   readonly best: MeasuredPoint | undefined;
   readonly evidence: ReadonlyMap<string, DimensionEvidence>;
@@ -96,7 +97,10 @@ function stepMove(
   const kind: MoveKind = isMomentum ? 'momentum' : 'explore';
   const isRetest = nearestOnLine(context, dimension, origin, -direction as 1 | -1) === undefined;
   const hasFailedThere = failedValues(context, dimension).has(target);
-  const score = hasFailedThere ? base * 0.1 : isRetest ? Math.max(base, RETEST_FLOOR) : base;
+  const floored = isRetest ? Math.max(base, RETEST_FLOOR) : base;
+  // The same setting already running in another context will soon say whether it helps.
+  const isRunningElsewhere = pendingExplorations(context, dimension).has(target);
+  const score = hasFailedThere ? base * 0.1 : isRunningElsewhere ? floored * 0.3 : floored;
   return candidate(context, dimension, origin, target, kind, score, { lastGainFraction: momentum?.gainFraction });
 }
 
@@ -107,6 +111,16 @@ function stepTarget(context: SearchContext, dimension: SearchDimension, origin: 
   let target = Math.min(Math.max(origin + direction * step, 0), dimension.grid.length - 1);
   while (target - direction !== origin && target !== origin && failed.has(target)) target -= direction;
   return target;
+}
+
+function pendingExplorations(context: SearchContext, dimension: SearchDimension): Set<number> {
+  const origin = dimension.indexOf(context.center);
+  const indexes = new Set<number>();
+  for (const configuration of context.pendingConfigurations) {
+    const index = dimension.indexOf(configuration);
+    if (index !== origin) indexes.add(index);
+  }
+  return indexes;
 }
 
 function failedValues(context: SearchContext, dimension: SearchDimension): Set<number> {

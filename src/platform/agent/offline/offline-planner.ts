@@ -63,6 +63,7 @@ function searchContext(request: PlanRequest): SearchContext {
     dimensions,
     points,
     pendingKeys: new Set(request.pending.map((configuration) => configurationKey(space, configuration))),
+    pendingConfigurations: request.pending,
     center: best?.configuration ?? defaultConfiguration(space),
     best,
     evidence: dimensionEvidence({ space, dimensions, points, best, keptTrail, minEffectFraction }),

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AgentFailure } from '../agent-failure.ts';
+import { FailureRecordSchema } from '../../failure.ts';
 import { FileEdit } from '../agent-replies.ts';
 import { AGENT_OPERATIONS, type AgentOperation } from '../coding-agent.ts';
 
@@ -14,7 +14,7 @@ export const Recording = z.object({
   operation: z.enum(AGENT_OPERATIONS),
   reply: z.unknown().optional(),
   edits: z.array(FileEdit).optional(),
-  failure: AgentFailure.optional(),
+  failure: FailureRecordSchema.optional(),
 });
 export type Recording = z.infer<typeof Recording>;
 

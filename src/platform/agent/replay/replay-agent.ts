@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { describeIssues, readJsonFile } from '../../../engine/durable-file.ts';
 import { MissingRecordingError } from '../agent-errors.ts';
-import { agentFailure } from '../agent-failure.ts';
 import { WorkspaceTarget } from '../agent-requests.ts';
 import type {
   AnalyzeRequest,
@@ -15,6 +14,7 @@ import type {
 import type { AnalysisReply, AnswerReply, CodeChangeReply, PlanReply, ReportReply } from '../agent-replies.ts';
 import type { AgentOperation, AgentOutcome, CodingAgent } from '../coding-agent.ts';
 import { OPERATION_CATALOG } from '../operation-catalog.ts';
+import { operationFailure } from '../operation-failure.ts';
 import { PathGuard, PathRefusedError } from '../path-guard.ts';
 import { EditRejectedError, WorktreeFiles } from '../worktree-files.ts';
 import { Recording, recordingPath } from './recording.ts';
@@ -81,11 +81,10 @@ export class ReplayAgent implements CodingAgent {
     const parsed = (spec.reply as z.ZodType<T>).safeParse(recording.reply);
     if (parsed.success) return { ok: true, value: parsed.data };
     const problems = describeIssues(parsed.error.issues);
-    return { ok: false, failure: agentFailure(spec.failureKind, spec.phase, `The recorded reply does not match the schema: ${problems.join('; ')}`, { problems }) };
+    return { ok: false, failure: operationFailure(operation, `The recorded reply does not match the schema: ${problems.join('; ')}`, { problems }) };
   }
 
   async #codeChange(operation: AgentOperation, target: WorkspaceTarget): Promise<AgentOutcome<CodeChangeReply>> {
-    const spec = OPERATION_CATALOG[operation];
     const recording = await this.#next(operation);
     if (recording.failure) return { ok: false, failure: recording.failure };
 
@@ -95,7 +94,7 @@ export class ReplayAgent implements CodingAgent {
       for (const edit of recording.edits ?? []) await files.apply(edit);
     } catch (error) {
       if (!(error instanceof PathRefusedError || error instanceof EditRejectedError)) throw error;
-      return { ok: false, failure: agentFailure(spec.failureKind, spec.phase, `A recorded edit could not be applied: ${error.message}`) };
+      return { ok: false, failure: operationFailure(operation, `A recorded edit could not be applied: ${error.message}`) };
     }
 
     const summary = (recording.reply as { summary?: unknown } | undefined)?.summary;

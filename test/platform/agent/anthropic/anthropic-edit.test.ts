@@ -137,7 +137,7 @@ describe('anthropic agent, edit loop on a real worktree', () => {
     expect(toolResults(requests[1]!)[0]).toMatchObject({ is_error: true, content: expect.stringContaining('occurs 2 times in loader.py') });
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.failure).toMatchObject({ kind: 'code_change_failed', phase: 'apply_changes' });
+    expect(outcome.failure).toMatchObject({ kind: 'code_change_failed', phase: 'prepare', details: { operation: 'applyChanges' } });
     expect(outcome.failure.message).toBe('No file was changed. The agent said: Could not locate a unique prefetch setting.');
   });
 
@@ -157,7 +157,7 @@ describe('anthropic agent, edit loop on a real worktree', () => {
 
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.failure.kind).toBe('startup_repair_failed');
+    expect(outcome.failure).toMatchObject({ kind: 'code_change_failed', phase: 'launch', details: { operation: 'repairStartup', attempt: 3 } });
     expect(outcome.failure.message).toContain('attempt 3 exceeds the limit of 2');
   });
 

@@ -139,7 +139,7 @@ describe('anthropic agent, structured replies', () => {
     expect(requests[1]!.messages[2].content[0].content).toMatch(/field "bottleneck\.kind": Invalid option/);
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.failure).toMatchObject({ kind: 'analysis_failed', phase: 'analyze' });
+    expect(outcome.failure).toMatchObject({ kind: 'analysis_failed', phase: 'analysis', details: { operation: 'analyze' } });
     expect(outcome.failure.message).toContain('no call of the submit_analysis tool in the reply');
     const raw = (await logFiles()).find((file) => file.endsWith('_analyze_e004_raw.json'))!;
     const recorded = JSON.parse(await readFile(join(workdir, 'logs', raw), 'utf8'));
@@ -169,7 +169,7 @@ describe('anthropic agent, structured replies', () => {
     scope.done();
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.failure).toMatchObject({ kind: 'report_failed', details: { status: 529, requestId: 'req_err_529' } });
+    expect(outcome.failure).toMatchObject({ kind: 'unexpected_error', details: { operation: 'report', status: 529, requestId: 'req_err_529' } });
   });
 
   it('fails closed before any request once the ledger has reached the budget', async () => {
