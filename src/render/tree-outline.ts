@@ -43,7 +43,8 @@ export function outlineTree(view: RunView, maxNodes: number): TreeOutline {
   const index = indexTree(view.experiments);
   const bestPathIds = new Set(view.bestPath.filter((id) => index.byId.has(id)));
   const shown = new Set<string>([virtualRoot]);
-  let boxCount = 0;
+  // Until the seeds are shown, all of them stand in one summary box.
+  let boxCount = countSummaries(index, shown, new Set([virtualRoot]));
 
   for (const id of bestPathIds) boxCount += addWithAncestors(index, shown, id, boxCount, Infinity);
   const [mustTry, plain] = priorityTiers(view, index);
