@@ -87,7 +87,9 @@ function writeFlowchart(view: RunView, outline: TreeOutline, labelMode: LabelMod
 
 function frontMatter(title: string | undefined): string[] {
   if (title === undefined) return [];
-  const safe = title.replace(/[\u0000-\u001f"\\]+/g, ' ').trim().slice(0, 120);
+  // A YAML double-quoted string, shown as text: quotes and backslashes would end or escape it,
+  // and mermaid drops anything that looks like an HTML tag.
+  const safe = title.replace(/[\u0000-\u001f\\]+/g, ' ').replace(/"/g, "'").replace(/</g, '‹').replace(/>/g, '›').trim().slice(0, 120);
   return ['---', `title: "${safe}"`, '---'];
 }
 

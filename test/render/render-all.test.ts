@@ -60,6 +60,7 @@ describe('renderAll', () => {
       expect(countColour(tree, treeNodeColours[kind].fill, 2), kind).toBeGreaterThan(2000);
     }
     expect(countColour(tree, treeNodeColours.queued.stroke, 8), 'queued border').toBeGreaterThan(100);
+    expect(countColour(tree, '#ff00ff') + countColour(progress, '#ff00ff'), 'a colour never drawn').toBe(0);
   });
 
   it('draws a 300-experiment run legibly sized, with kept, failed, running and summary nodes', async () => {
