@@ -74,8 +74,8 @@ export function createFailure(input: FailureInput): FailureRecord {
 
 /**
  * Base of every error the platform capabilities throw. It carries the failure record the
- * workflow persists, so a caller can do `catch (e) { if (e instanceof PlatformError) … e.failure }`
- * without knowing which capability failed. Capabilities subclass it per category.
+ * workflow persists, so a caller can read `error.failure` after an `instanceof PlatformError`
+ * check without knowing which capability failed. Capabilities subclass it per category.
  */
 export class PlatformError extends Error {
   override readonly name: string = 'PlatformError';

@@ -28,7 +28,10 @@ export type JobLimitsOptions = z.input<typeof JobLimitsSchema>;
 /** Job names: the idempotency key, also used as a file name. */
 export const JobNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/,
+    'letters, digits, ".", "_" and "-", starting with a letter or digit',
+  );
 
 /** A launched job: what `poll` and `cancel` need, persisted by the caller with the experiment. */
 export const JobSchema = z.object({
@@ -44,6 +47,11 @@ export const JobSchema = z.object({
   pid: z.number().int().positive(),
   /** The job's process group: signal it to reach every process; sample it for CPU use. */
   pgid: z.number().int().positive(),
+  /**
+   * When the group's leader started (clock ticks since boot, from /proc), so a group id reused
+   * after the job is gone is not mistaken for the job. Absent where /proc does not exist.
+   */
+  leaderStartTicks: z.number().int().nonnegative().optional(),
   /** Wall-clock ISO time the job started (never a monotonic clock: it must survive restarts). */
   startedAt: z.iso.datetime(),
   limits: JobLimitsSchema,
@@ -120,7 +128,10 @@ export interface Execution {
    */
   launch(request: LaunchRequest): Promise<Job>;
 
-  /** The job launched under `jobName`, or `undefined` when none was; throws `JobLostError` as `launch` does. */
+  /**
+   * The job launched under `jobName`, or `undefined` when none was; throws `JobLostError` as
+   * `launch` does.
+   */
   find(jobName: string): Promise<Job | undefined>;
 
   /** Current status; applies the job's limits, cancelling a job that broke them. */

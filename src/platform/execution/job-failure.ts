@@ -34,11 +34,18 @@ export function jobFailure(job: Job, status: JobStatus): FailureRecord | undefin
 
 function describe(job: Job, status: JobStatus): string {
   const { stallTimeoutMs, wallClockLimitMs } = job.limits;
-  const seen = status.progress.progressLines > 0 ? 'after progress was seen' : 'before any progress line';
+  const hasProgress = status.progress.progressLines > 0;
+  const seen = hasProgress ? 'after progress was seen' : 'before any progress line';
 
-  if (status.state === 'stalled') return `Job ${job.name} printed no progress line for ${stallTimeoutMs} ms (${seen}) and was cancelled.`;
-  if (status.state === 'timed_out') return `Job ${job.name} ran past its wall-clock limit of ${wallClockLimitMs} ms and was cancelled.`;
-  if (status.state === 'cancelled') return `Job ${job.name} was cancelled.`;
-  if (status.state === 'lost') return `Job ${job.name} is gone without recording an exit code (killed from outside, or the machine restarted); see ${job.stderrPath}.`;
+  switch (status.state) {
+    case 'stalled':
+      return `Job ${job.name} printed no progress line for ${stallTimeoutMs} ms (${seen}) and was cancelled.`;
+    case 'timed_out':
+      return `Job ${job.name} ran past its wall-clock limit of ${wallClockLimitMs} ms and was cancelled.`;
+    case 'cancelled':
+      return `Job ${job.name} was cancelled.`;
+    case 'lost':
+      return `Job ${job.name} is gone without recording an exit code (killed from outside, or the machine restarted); see ${job.stderrPath}.`;
+  }
   return `Job ${job.name} exited with code ${status.exitCode} ${seen}; see ${job.stderrPath}.`;
 }

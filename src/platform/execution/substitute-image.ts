@@ -13,7 +13,8 @@ const SAFE_IMAGE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@+]*$/;
  * {@link ImageSubstitutionError} when the command mentions it and `image` is undefined (rather
  * than letting the shell expand it to nothing) or is not a plain image name.
  *
- * @example substituteImage('docker run $IMAGE --steps 100', 'app:v1') // 'docker run app:v1 --steps 100'
+ * @example
+ * substituteImage('docker run $IMAGE --steps 100', 'app:v1'); // 'docker run app:v1 --steps 100'
  */
 export function substituteImage(command: string, image: string | undefined): string {
   if (!new RegExp(IMAGE_REFERENCE.source).test(command)) return command;

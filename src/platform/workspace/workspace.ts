@@ -55,7 +55,10 @@ export interface WorktreeDiff {
  *
  * @example
  * const location = await workspace.detect();
- * const tree = await workspace.createWorktree({ experimentId: 'e1', baseCommit: location.anchorCommit });
+ * const tree = await workspace.createWorktree({
+ *   experimentId: 'e1',
+ *   baseCommit: location.anchorCommit,
+ * });
  * // … edit files under tree.sourceDir …
  * const commit = await workspace.commit(tree, 'raise prefetch depth to 8');
  */

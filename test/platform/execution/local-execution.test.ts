@@ -135,6 +135,17 @@ describe('cancel', () => {
 
     await expect(waitForEnd(job)).resolves.toMatchObject({ state: 'lost' });
   });
+
+  it('does not mistake a new process group reusing the id for the job', async () => {
+    const job = await launch(request('reused', 'sleep 30'));
+    expect(job.leaderStartTicks).toBeTypeOf('number');
+    const impostor = { ...job, leaderStartTicks: (job.leaderStartTicks ?? 0) + 1 };
+
+    await expect(execution.poll(impostor)).resolves.toMatchObject({ state: 'lost' });
+    await execution.cancel(impostor);
+
+    expect(await isProcessGroupAlive(job.pgid, job.leaderStartTicks)).toBe(true);
+  });
 });
 
 describe('limits', () => {

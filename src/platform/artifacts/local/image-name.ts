@@ -19,7 +19,9 @@ export function chooseImageName(stdout: string, commit: string): ImageChoice {
   const lines = stdout.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
   const last = lines.at(-1);
   if (last === undefined) {
-    return { isValid: true, image: `autoresearch-${commit.slice(0, SHORT_COMMIT_LENGTH)}`, source: 'commit' };
+    const image = `autoresearch-${commit.slice(0, SHORT_COMMIT_LENGTH)}`;
+    return { isValid: true, image, source: 'commit' };
   }
-  return IMAGE_NAME.test(last) ? { isValid: true, image: last, source: 'output' } : { isValid: false, line: last };
+  if (!IMAGE_NAME.test(last)) return { isValid: false, line: last };
+  return { isValid: true, image: last, source: 'output' };
 }

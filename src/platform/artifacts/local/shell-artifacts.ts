@@ -54,7 +54,8 @@ export class ShellArtifacts implements Artifacts {
 
     const failure = describeFailure(run, request, timeoutMs);
     const choice = failure ? undefined : chooseImageName(run.stdout, request.commit);
-    const summary = failure?.outcome ?? (choice?.isValid ? `succeeded: ${choice.image}` : 'succeeded');
+    const succeeded = choice?.isValid ? `succeeded: ${choice.image}` : 'succeeded';
+    const summary = failure?.outcome ?? succeeded;
     await writeBuildLog(request, run, `${summary} after ${durationMs} ms`);
 
     if (failure) throw this.#failed(request, run, failure.ending, failure.outcome);
@@ -64,7 +65,8 @@ export class ShellArtifacts implements Artifacts {
     }
 
     this.#logger.debug({ image: choice.image, durationMs }, 'build finished');
-    return { image: choice.image, imageSource: choice.source, logPath: request.logPath, durationMs };
+    const { image, source } = choice;
+    return { image, imageSource: source, logPath: request.logPath, durationMs };
   }
 
   async #run(request: BuildRequest, timeoutMs: number): Promise<BuildRun> {
@@ -84,8 +86,9 @@ export class ShellArtifacts implements Artifacts {
     const stop = (reason: 'timeout' | 'cancelled') => {
       if (stoppedBy !== undefined || subprocess.pid === undefined) return;
       stoppedBy = reason;
-      stopping = terminateProcessGroup(subprocess.pid, this.#killGraceMs).catch((error: unknown) => {
-        this.#logger.warn({ err: error, pid: subprocess.pid }, 'could not stop the build');
+      const { pid } = subprocess;
+      stopping = terminateProcessGroup(pid, this.#killGraceMs).catch((error: unknown) => {
+        this.#logger.warn({ err: error, pid }, 'could not stop the build');
       });
     };
     const onAbort = () => stop('cancelled');
@@ -123,7 +126,10 @@ function toBuildRun(
   result: Awaited<ReturnType<typeof execa>>,
   stoppedBy: BuildRun['stoppedBy'],
 ): BuildRun {
-  const run: BuildRun = { stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
+  const run: BuildRun = {
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+  };
   if (result.exitCode !== undefined) run.exitCode = result.exitCode;
   if (result.signal !== undefined) run.signal = result.signal;
 
@@ -132,7 +138,8 @@ function toBuildRun(
   if (stoppedBy !== undefined) run.stoppedBy = stoppedBy;
   else if (isSpawnFailure) {
     run.stoppedBy = 'spawn';
-    run.spawnError = result.cause instanceof Error ? result.cause.message : String(result.shortMessage);
+    const { cause, shortMessage } = result;
+    run.spawnError = cause instanceof Error ? cause.message : String(shortMessage);
   }
   return run;
 }
@@ -141,7 +148,9 @@ function toBuildRun(
 function describeFailure(run: BuildRun, request: BuildRequest, timeoutMs: number) {
   const failed = (ending: BuildEnding, outcome: string) => ({ ending, outcome });
 
-  if (run.stoppedBy === 'timeout') return failed('timeout', `timed out after ${timeoutMs} ms and was killed`);
+  if (run.stoppedBy === 'timeout') {
+    return failed('timeout', `timed out after ${timeoutMs} ms and was killed`);
+  }
   if (run.stoppedBy === 'cancelled') return failed('cancelled', 'was cancelled');
   if (run.stoppedBy === 'spawn') {
     return failed('spawn', `could not start (${run.spawnError}); check that the folder ${request.cwd} exists`);

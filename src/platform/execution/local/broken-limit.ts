@@ -6,7 +6,11 @@ import type { CancelReason, Job, JobProgress } from '../execution.ts';
  * `stallTimeoutMs`; one that never has gets `stallTimeoutMs × noProgressStallFactor` from its
  * start. Times are wall-clock ISO strings, so the answer holds across engine restarts.
  */
-export function brokenLimit(job: Job, progress: JobProgress, nowMs: number): CancelReason | undefined {
+export function brokenLimit(
+  job: Job,
+  progress: JobProgress,
+  nowMs: number,
+): CancelReason | undefined {
   const { stallTimeoutMs, noProgressStallFactor, wallClockLimitMs } = job.limits;
   const elapsedMs = nowMs - Date.parse(job.startedAt);
 

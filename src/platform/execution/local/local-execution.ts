@@ -19,7 +19,11 @@ import { JobLostError, LaunchFailedError } from '../execution-errors.ts';
 import { brokenLimit } from './broken-limit.ts';
 import { JobClaimSchema, JobFiles, type JobClaim } from './job-files.ts';
 import { spawnJobWrapper } from './job-wrapper.ts';
-import { isProcessGroupAlive, terminateProcessGroup } from './process-group.ts';
+import {
+  isProcessGroupAlive,
+  readProcessStartTicks,
+  terminateProcessGroup,
+} from './process-group.ts';
 import { trackProgress } from './progress-tracker.ts';
 
 /** Options of {@link LocalExecution}. */
@@ -91,9 +95,9 @@ export class LocalExecution implements Execution {
     const pid = await this.#waitForPid(files, claim);
     if (pid === undefined) throw new JobLostError(claim.name, claim.jobDir, claim.claimedAt);
 
-    const job = toJob(claim, pid, claim.claimedAt);
+    const job = toJob(claim, pid, claim.claimedAt, await readProcessStartTicks(pid));
     await files.writeJob(job);
-    this.#logger.warn({ jobName: claim.name, pid }, 'job record rebuilt after an interrupted launch');
+    this.#logger.warn({ jobName: claim.name, pid }, 'job record rebuilt after interrupted launch');
     return job;
   }
 
@@ -102,15 +106,15 @@ export class LocalExecution implements Execution {
     const ended = await files.readExit();
     if (ended !== undefined) return this.#endedStatus(job, files);
 
-    if (await isProcessGroupAlive(job.pgid)) return this.#supervise(job, files);
-    return this.#endedStatus(job, files);
+    const isAlive = await isProcessGroupAlive(job.pgid, job.leaderStartTicks);
+    return isAlive ? this.#supervise(job, files) : this.#endedStatus(job, files);
   }
 
   async cancel(job: Job, reason: CancelReason = 'requested'): Promise<void> {
     const files = new JobFiles(job.jobDir);
     // An ended job's group id may already belong to someone else: never signal it.
     if ((await files.readExit()) !== undefined) return;
-    if (!(await isProcessGroupAlive(job.pgid))) return;
+    if (!(await isProcessGroupAlive(job.pgid, job.leaderStartTicks))) return;
 
     // The reason is written before the signal, so a restart still reports why the job ended.
     if ((await files.readCancel()) === undefined) {
@@ -127,7 +131,8 @@ export class LocalExecution implements Execution {
     try {
       await writeFileDurably(files.command, `${claim.command}\n`);
       // Python buffers stdout written to a file; progress lines must reach the log as printed.
-      pid = await spawnJobWrapper(files, claim.cwd, { ...process.env, PYTHONUNBUFFERED: '1', ...env });
+      const jobEnv = { ...process.env, PYTHONUNBUFFERED: '1', ...env };
+      pid = await spawnJobWrapper(files, claim.cwd, jobEnv);
     } catch (error) {
       // Nothing started, so the name is freed and the launch may be retried as it is.
       await rm(files.command, { force: true });
@@ -135,7 +140,7 @@ export class LocalExecution implements Execution {
       throw new LaunchFailedError(claim.name, (error as Error).message, { cause: error });
     }
 
-    const job = toJob(claim, pid, new Date().toISOString());
+    const job = toJob(claim, pid, new Date().toISOString(), await readProcessStartTicks(pid));
     await files.writeJob(job);
     this.#logger.debug({ jobName: job.name, pid, jobDir: job.jobDir }, 'job launched');
     return job;
@@ -163,7 +168,8 @@ export class LocalExecution implements Execution {
 
     const state = endState(ended?.exitCode, cancel?.reason);
     const endMs = ended === undefined ? Date.now() : Date.parse(ended.endedAt);
-    const status: JobStatus = { state, progress, elapsedMs: Math.max(0, endMs - Date.parse(job.startedAt)) };
+    const elapsedMs = Math.max(0, endMs - Date.parse(job.startedAt));
+    const status: JobStatus = { state, progress, elapsedMs };
     if (ended !== undefined) Object.assign(status, ended);
     return status;
   }
@@ -232,11 +238,14 @@ async function checkFolders(claim: JobClaim): Promise<void> {
   }
 }
 
-function toJob(claim: JobClaim, pid: number, startedAt: string): Job {
+function toJob(claim: JobClaim, pid: number, startedAt: string, leaderStartTicks?: number): Job {
   const files = new JobFiles(claim.jobDir);
   const { name, command, cwd, jobDir, limits } = claim;
+  const paths = { stdoutPath: files.stdout, stderrPath: files.stderr };
   // The wrapper leads its own session, so its pid is also the group id.
-  return { name, command, cwd, jobDir, stdoutPath: files.stdout, stderrPath: files.stderr, pid, pgid: pid, startedAt, limits };
+  const job: Job = { name, command, cwd, jobDir, ...paths, pid, pgid: pid, startedAt, limits };
+  if (leaderStartTicks !== undefined) job.leaderStartTicks = leaderStartTicks;
+  return job;
 }
 
 async function recordEnd(files: JobFiles, ended: { exitCode: number; endedAt: string }) {
@@ -246,7 +255,10 @@ async function recordEnd(files: JobFiles, ended: { exitCode: number; endedAt: st
 }
 
 /** A clean exit is a success whatever else happened; otherwise a cancel names the ending. */
-function endState(exitCode: number | undefined, reason: CancelReason | undefined): JobStatus['state'] {
+function endState(
+  exitCode: number | undefined,
+  reason: CancelReason | undefined,
+): JobStatus['state'] {
   if (exitCode === 0) return 'succeeded';
   if (reason === 'stalled') return 'stalled';
   if (reason === 'timed_out') return 'timed_out';

@@ -10,11 +10,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * A group id can be reused by the system once every member is gone; callers check their own
  * completion records (an exit-code file) before trusting this.
  */
-export async function isProcessGroupAlive(pgid: number): Promise<boolean> {
+export async function isProcessGroupAlive(
+  pgid: number,
+  leaderStartTicks?: number,
+): Promise<boolean> {
   if (!probeGroup(pgid)) return false;
 
   const members = await listProcessGroup(pgid);
-  return members === undefined || members.some((member) => member.state !== 'Z');
+  if (members === undefined) return true;
+
+  // Once every member is gone the id may lead a new, unrelated group: its leader then started
+  // at another time than ours.
+  const leader = members.find((member) => member.pid === pgid);
+  const isReused =
+    leaderStartTicks !== undefined && leader !== undefined && leader.startTicks !== leaderStartTicks;
+  return !isReused && members.some((member) => member.state !== 'Z');
+}
+
+/** When process `pid` started, in clock ticks since boot (/proc), or `undefined` if unknown. */
+export async function readProcessStartTicks(pid: number): Promise<number | undefined> {
+  return (await readProcessEntry(String(pid)))?.startTicks;
 }
 
 /** A process as /proc describes it. */
@@ -24,6 +39,8 @@ export interface ProcessEntry {
   pgid: number;
   /** One-letter state: R running, S sleeping, Z zombie, … */
   state: string;
+  /** Start time in clock ticks since boot; with the pid, it identifies the process. */
+  startTicks: number;
 }
 
 /**
@@ -34,17 +51,23 @@ export async function listProcessGroup(pgid: number): Promise<ProcessEntry[] | u
   const names = await readdir('/proc').catch(() => undefined);
   if (names === undefined) return undefined;
 
-  const entries = await Promise.all(names.filter((name) => /^\d+$/.test(name)).map(readProcessEntry));
+  const pids = names.filter((name) => /^\d+$/.test(name));
+  const entries = await Promise.all(pids.map(readProcessEntry));
   return entries.filter((entry): entry is ProcessEntry => entry?.pgid === pgid);
 }
+
+// Field 22 of /proc/<pid>/stat, counted from field 3 (state), where the split begins.
+const STARTTIME_INDEX = 19;
 
 async function readProcessEntry(pid: string): Promise<ProcessEntry | undefined> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
   if (stat === undefined) return undefined;
 
-  // `pid (comm) state ppid pgrp …`; comm may itself hold spaces and parentheses.
-  const [state = '', ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { pid: Number(pid), ppid: Number(ppid), pgid: Number(pgrp), state };
+  // `pid (comm) state ppid pgrp … starttime …` (proc(5)); comm may hold spaces and parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const [state = '', ppid, pgrp] = fields;
+  const startTicks = Number(fields[STARTTIME_INDEX]);
+  return { pid: Number(pid), ppid: Number(ppid), pgid: Number(pgrp), state, startTicks };
 }
 
 function probeGroup(pgid: number): boolean {

@@ -9,6 +9,7 @@ export const PROGRESS_MARKER = '[autoresearch]';
 // Bytes read per log per poll; a job that prints faster is caught up over the next polls.
 const MAX_READ_BYTES = 4 * 1024 * 1024;
 const NEWLINE = 0x0a;
+const EMPTY_MARKER: ProgressMarker = { stdoutOffset: 0, stderrOffset: 0, progressLines: 0 };
 
 /**
  * Reads what the job printed since the last call (both logs, complete lines only), and moves
@@ -17,20 +18,22 @@ const NEWLINE = 0x0a;
  * new lines were seen.
  */
 export async function trackProgress(files: JobFiles, nowIso: string): Promise<JobProgress> {
-  const before = (await files.readProgress()) ?? { stdoutOffset: 0, stderrOffset: 0, progressLines: 0 };
+  const before = (await files.readProgress()) ?? EMPTY_MARKER;
 
   const stdout = await readNewLines(files.stdout, before.stdoutOffset);
   const stderr = await readNewLines(files.stderr, before.stderrOffset);
   const found = [...stdout.lines, ...stderr.lines].filter((line) => line.includes(PROGRESS_MARKER));
 
-  const after: ProgressMarker = { ...before, stdoutOffset: stdout.offset, stderrOffset: stderr.offset };
+  const offsets = { stdoutOffset: stdout.offset, stderrOffset: stderr.offset };
+  const after: ProgressMarker = { ...before, ...offsets };
   if (found.length > 0) {
     after.lastLine = found.at(-1);
     after.lastProgressAt = nowIso;
     after.progressLines = before.progressLines + found.length;
   }
 
-  const hasMoved = after.stdoutOffset !== before.stdoutOffset || after.stderrOffset !== before.stderrOffset;
+  const hasMoved =
+    after.stdoutOffset !== before.stdoutOffset || after.stderrOffset !== before.stderrOffset;
   if (hasMoved) await writeJsonDurably(files.progress, after);
   return toProgress(after);
 }
@@ -43,7 +46,10 @@ export function toProgress(marker: ProgressMarker | undefined): JobProgress {
   return progress;
 }
 
-async function readNewLines(path: string, offset: number): Promise<{ lines: string[]; offset: number }> {
+async function readNewLines(
+  path: string,
+  offset: number,
+): Promise<{ lines: string[]; offset: number }> {
   const handle = await open(path, 'r').catch(() => undefined);
   if (handle === undefined) return { lines: [], offset };
 

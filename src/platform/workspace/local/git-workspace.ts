@@ -8,13 +8,17 @@ import type {
   WorktreeDiff,
   WorktreeRequest,
 } from '../workspace.ts';
-import { DirtySourceError, NotARepositoryError, WorktreeConflictError } from '../workspace-errors.ts';
+import {
+  DirtySourceError,
+  NotARepositoryError,
+  WorktreeConflictError,
+} from '../workspace-errors.ts';
 import { git, gitResult, withRepositoryLock } from './git.ts';
 import { parseStatusPaths, parseWorktreeList } from './git-output.ts';
 
 /** Options of {@link GitWorkspace}. */
 export interface GitWorkspaceOptions {
-  /** The folder holding the pipeline; must be inside a git repository, with no uncommitted changes. */
+  /** The folder holding the pipeline: inside a git repository, with no uncommitted changes. */
   sourceDir: string;
   /**
    * Where experiment checkouts go (`<worktreesRoot>/<experimentId>`). Keep it outside the source
@@ -33,7 +37,10 @@ const EXPERIMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 // Experiment commits must not depend on the user's hooks (a slow or interactive pre-commit
 // would stall the run) nor fail on a machine with no git identity configured.
-const FALLBACK_IDENTITY = ['-c', 'user.name=autoresearch', '-c', 'user.email=autoresearch@localhost'];
+const FALLBACK_IDENTITY = [
+  ...['-c', 'user.name=autoresearch'],
+  ...['-c', 'user.email=autoresearch@localhost'],
+];
 
 /**
  * The local {@link Workspace}: git worktrees of the source repository, one per experiment, on
@@ -59,7 +66,8 @@ export class GitWorkspace implements Workspace {
     const changedFiles = await this.#uncommittedFiles(repoRoot);
     if (changedFiles.length > 0) throw new DirtySourceError(sourceDir, changedFiles);
 
-    const anchorCommit = (await git(['rev-parse', '--verify', 'HEAD^{commit}'], { cwd: sourceDir })).trim();
+    const head = await git(['rev-parse', '--verify', 'HEAD^{commit}'], { cwd: sourceDir });
+    const anchorCommit = head.trim();
     this.#logger.debug({ repoRoot, sourcePath, anchorCommit }, 'source detected');
     return { repoRoot, sourcePath, anchorCommit };
   }
@@ -72,11 +80,12 @@ export class GitWorkspace implements Workspace {
     const path = await this.#worktreePath(request.experimentId);
     const branch = request.branch ?? `autoresearch/${this.#options.runId}/${request.experimentId}`;
 
-    await withRepositoryLock(repoRoot, () => this.#ensureWorktree(repoRoot, path, branch, request.baseCommit));
+    const { experimentId, baseCommit } = request;
+    await withRepositoryLock(repoRoot, () => this.#ensureWorktree(repoRoot, path, branch, baseCommit));
 
     const sourcePath = relative(repoRoot, await realpath(this.#options.sourceDir));
     const sourceDir = sourcePath ? join(path, sourcePath) : path;
-    return { experimentId: request.experimentId, path, sourceDir, branch, baseCommit: request.baseCommit };
+    return { experimentId, path, sourceDir, branch, baseCommit };
   }
 
   async commit(worktree: Worktree, message: string): Promise<string> {
@@ -116,7 +125,8 @@ export class GitWorkspace implements Workspace {
   }
 
   async #ensureWorktree(repoRoot: string, path: string, branch: string, baseCommit: string) {
-    const listed = parseWorktreeList(await git(['worktree', 'list', '--porcelain'], { cwd: repoRoot }));
+    const list = await git(['worktree', 'list', '--porcelain'], { cwd: repoRoot });
+    const listed = parseWorktreeList(list);
     const existing = listed.find((entry) => entry.path === path);
 
     if (existing && !existing.isPrunable) {
@@ -141,15 +151,16 @@ export class GitWorkspace implements Workspace {
 
     // At resume the branch may exist already, carrying the experiment's commits: check it out
     // as it is rather than resetting it to the parent.
-    const ref = await gitResult(['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: repoRoot });
+    const refArgs = ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`];
+    const ref = await gitResult(refArgs, { cwd: repoRoot });
     const args = ref.exitCode === 0 ? [path, branch] : ['-b', branch, path, baseCommit];
     await git(['worktree', 'add', '--quiet', ...args], { cwd: repoRoot });
     this.#logger.debug({ path, branch, baseCommit }, 'worktree created');
   }
 
   async #isUsableCheckout(path: string): Promise<boolean> {
-    const head = await gitResult(['rev-parse', '--verify', 'HEAD'], { cwd: path }).catch(() => undefined);
-    return head?.exitCode === 0;
+    const head = gitResult(['rev-parse', '--verify', 'HEAD'], { cwd: path });
+    return (await head.catch(() => undefined))?.exitCode === 0;
   }
 
   async #uncommittedFiles(repoRoot: string): Promise<string[]> {
@@ -159,8 +170,8 @@ export class GitWorkspace implements Workspace {
       .filter((path) => path && !path.startsWith('..') && !isAbsolute(path))
       .map((path) => `:(top,exclude)${path}`);
 
-    const args = ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', '.', ...excluded];
-    return parseStatusPaths(await git(args, { cwd: sourceDir }));
+    const args = ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', '.'];
+    return parseStatusPaths(await git([...args, ...excluded], { cwd: sourceDir }));
   }
 
   #findRepoRoot(): Promise<string> {
