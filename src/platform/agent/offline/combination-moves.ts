@@ -7,7 +7,7 @@ import { compareOutcome } from './measured-points.ts';
 export const MAX_COMBINED_AXES = 3;
 
 // A gain that stays within noise is only partly real, on average.
-const PARTIAL_GAIN_CREDIT = 0.8;
+const PARTIAL_GAIN_CREDIT = 1.5;
 
 interface NearGain {
   readonly change: AxisChange;

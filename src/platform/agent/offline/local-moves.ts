@@ -72,7 +72,7 @@ function directionMove(
   // A gap between the best and a worse or equal result may hold the peak: split it.
   if (distance >= 2) {
     const target = origin + direction * Math.floor(distance / 2);
-    const factor = outcome === 'worse' ? 0.6 : 0.5;
+    const factor = outcome === 'worse' ? 0.3 : 0.2;
     return candidate(context, dimension, origin, target, 'narrow', base * factor, { referenceIndex: nearest.index });
   }
 
@@ -90,7 +90,7 @@ function stepMove(
 ): CandidateMove | undefined {
   const momentum = context.evidence.get(dimension.name)?.momentum;
   const isMomentum = momentum?.direction === direction;
-  const step = isMomentum ? 2 * momentum.stepSize : freshStep(dimension);
+  const step = isMomentum ? 2 * momentum.stepSize : freshStep(dimension) * (hasHelpedBefore(context, dimension, direction) ? 2 : 1);
   const target = stepTarget(context, dimension, origin, direction, step);
   if (target === origin) return undefined;
 
@@ -129,6 +129,13 @@ function failedValues(context: SearchContext, dimension: SearchDimension): Set<n
     if (point.metric === undefined) failed.add(dimension.indexOf(point.configuration));
   }
   return failed;
+}
+
+// A direction that helped in another context is likely to help again, so it starts with a
+// longer step, whose larger effect stands out of the noise more often.
+function hasHelpedBefore(context: SearchContext, dimension: SearchDimension, direction: 1 | -1): boolean {
+  const evidence = context.evidence.get(dimension.name);
+  return (direction === 1 ? evidence?.up : evidence?.down)?.outcome === 'better';
 }
 
 // A first step of about a third of the grid moves the metric more than the noise more often than
