@@ -2,7 +2,11 @@ import type { Logger } from 'pino';
 import type { BudgetLimits } from '../cost/budget.ts';
 import type { CostLedger } from '../cost/cost-ledger.ts';
 
-/** Models that answer a forced `tool_choice` with a 400 error; they get `auto` and a firm prompt. */
+/**
+ * Models that answer a forced `tool_choice` with a 400 error; they get `auto` and a firm prompt.
+ * See https://platform.claude.com/docs/en/models/sonnet-5-5/whats-new-sonnet-5-5 ("Forced tool use
+ * returns an error").
+ */
 export const MODELS_REJECTING_FORCED_TOOL_CHOICE: readonly string[] = ['claude-sonnet-5-5', 'claude-opus-5-5', 'claude-fable-5-1'];
 
 /** Options of the anthropic agent. */
@@ -11,7 +15,10 @@ export interface AnthropicAgentOptions {
   readonly apiKey: string;
   /** Model id. Default `claude-sonnet-5`. */
   readonly model?: string;
-  /** Output token limit per request. Default 8192; 1 to 128000. */
+  /**
+   * Output token limit per request. Default 8192; 1 to 21000. Requests are not streamed, and the
+   * SDK refuses a non-streaming request whose limit implies more than ten minutes of output.
+   */
   readonly maxTokens?: number;
   /**
    * Retries of one request on 408/409/429/5xx (529 overloaded included) and connection errors,
@@ -58,7 +65,7 @@ export function resolveAnthropicOptions(options: AnthropicAgentOptions): Anthrop
   const model = options.model ?? 'claude-sonnet-5';
   return {
     model,
-    maxTokens: bounded('maxTokens', options.maxTokens ?? 8192, 1, 128_000),
+    maxTokens: bounded('maxTokens', options.maxTokens ?? 8192, 1, 21_000),
     maxRetries: bounded('maxRetries', options.maxRetries ?? 4, 0, 10),
     timeoutMs: bounded('timeoutMs', options.timeoutMs ?? 600_000, 1, 3_600_000),
     maxEditTurns: bounded('maxEditTurns', options.maxEditTurns ?? 40, 1, 200),
