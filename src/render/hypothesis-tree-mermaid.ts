@@ -73,7 +73,8 @@ function writeFlowchart(view: RunView, outline: TreeOutline, labelMode: LabelMod
   for (const experiment of outline.shown) {
     const nodeClass = classOf(experiment, outline);
     usedClasses.add(nodeClass);
-    lines.push(`  ${nodeIds.get(experiment.id)}${shape(experiment, experimentLabel(view, experiment, labelMode))}:::${nodeClass}`);
+    const label = experimentLabel(view, experiment, labelMode);
+    lines.push(`  ${nodeIds.get(experiment.id)}${shape(experiment, label)}:::${nodeClass}`);
   }
   outline.summaries.forEach((summary, index) => {
     usedClasses.add('summary');
@@ -89,7 +90,13 @@ function frontMatter(title: string | undefined): string[] {
   if (title === undefined) return [];
   // A YAML double-quoted string, shown as text: quotes and backslashes would end or escape it,
   // and mermaid drops anything that looks like an HTML tag.
-  const safe = title.replace(/[\u0000-\u001f\\]+/g, ' ').replace(/"/g, "'").replace(/</g, '‹').replace(/>/g, '›').trim().slice(0, 120);
+  const safe = title
+    .replace(/[\u0000-\u001f\\]+/g, ' ')
+    .replace(/"/g, "'")
+    .replace(/</g, '‹')
+    .replace(/>/g, '›')
+    .trim()
+    .slice(0, 120);
   return ['---', `title: "${safe}"`, '---'];
 }
 

@@ -15,11 +15,46 @@ export interface MetricSpec {
 
 /** The metrics the pictures know, in panel order. */
 export const metricCatalog: readonly MetricSpec[] = [
-  { key: 'duration_s', title: 'Job duration', shortName: 'duration', unit: 's', isHigherBetter: false, fractionDigits: 1 },
-  { key: 'steady_step_time_ms', title: 'Steady step time', shortName: 'step', unit: 'ms', isHigherBetter: false, fractionDigits: 1 },
-  { key: 'throughput_samples_per_s', title: 'Throughput', shortName: 'throughput', unit: 'samples/s', isHigherBetter: true, fractionDigits: 1 },
-  { key: 'sm_util_pct', title: 'SM utilization', shortName: 'SM util', unit: '%', isHigherBetter: true, fractionDigits: 0 },
-  { key: 'data_readiness_pct', title: 'Data readiness', shortName: 'data ready', unit: '%', isHigherBetter: true, fractionDigits: 0 },
+  {
+    key: 'duration_s',
+    title: 'Job duration',
+    shortName: 'duration',
+    unit: 's',
+    isHigherBetter: false,
+    fractionDigits: 1,
+  },
+  {
+    key: 'steady_step_time_ms',
+    title: 'Steady step time',
+    shortName: 'step',
+    unit: 'ms',
+    isHigherBetter: false,
+    fractionDigits: 1,
+  },
+  {
+    key: 'throughput_samples_per_s',
+    title: 'Throughput',
+    shortName: 'throughput',
+    unit: 'samples/s',
+    isHigherBetter: true,
+    fractionDigits: 1,
+  },
+  {
+    key: 'sm_util_pct',
+    title: 'SM utilization',
+    shortName: 'SM util',
+    unit: '%',
+    isHigherBetter: true,
+    fractionDigits: 0,
+  },
+  {
+    key: 'data_readiness_pct',
+    title: 'Data readiness',
+    shortName: 'data ready',
+    unit: '%',
+    isHigherBetter: true,
+    fractionDigits: 0,
+  },
 ];
 
 /** The spec of `key`, with the direction the run declares when `key` is its primary metric. */

@@ -21,7 +21,13 @@ export const progressPanelWidthPx = 1000;
 const categories = ['kept improvement', 'no gain', 'failed', 'headspace', 'in flight'] as const;
 type Category = (typeof categories)[number];
 
-const categoryColours = [progressColours.kept, progressColours.noGain, progressColours.failed, progressColours.headspace, progressColours.pending];
+const categoryColours = [
+  progressColours.kept,
+  progressColours.noGain,
+  progressColours.failed,
+  progressColours.headspace,
+  progressColours.pending,
+];
 // A filled × (vega's "cross" is a +), so failures read as crossed out.
 const crossShape = 'M-1,-0.7L-0.7,-1L0,-0.3L0.7,-1L1,-0.7L0.3,0L1,0.7L0.7,1L0,0.3L-0.7,1L-1,0.7L-0.3,0Z';
 const categoryShapes = ['circle', 'circle', crossShape, 'diamond', 'circle'];
@@ -122,7 +128,12 @@ function panel(
     height: 150,
     title: { text: panelTitle(view, spec), anchor: 'start', fontSize: 13 },
     // Kept points go last so neither the crowd of plain points nor the step line hides them.
-    layer: [...headspaceLayers(view, spec), pointLayer(plain, sizes, x), runningBestLayer(spec, experiments, xDomain, x), pointLayer(kept, sizes, x)],
+    layer: [
+      ...headspaceLayers(view, spec),
+      pointLayer(plain, sizes, x),
+      runningBestLayer(spec, experiments, xDomain, x),
+      pointLayer(kept, sizes, x),
+    ],
   };
 }
 
@@ -163,7 +174,11 @@ function pointSizes(experimentCount: number): { plain: number; kept: number } {
   return { plain, kept: Math.max(45, plain * 2.2) };
 }
 
-function pointLayer(points: readonly PanelPoint[], sizes: { plain: number; kept: number }, x: Record<string, unknown>): Record<string, unknown> {
+function pointLayer(
+  points: readonly PanelPoint[],
+  sizes: { plain: number; kept: number },
+  x: Record<string, unknown>,
+): Record<string, unknown> {
   const isKept = "datum.category === 'kept improvement'";
   return {
     data: { values: points },
@@ -211,8 +226,13 @@ function headspaceLayers(view: RunView, spec: MetricSpec): Record<string, unknow
   ];
 }
 
-function labelStrip(view: RunView, experiments: readonly ExperimentView[], xDomain: readonly number[]): Record<string, unknown> {
+function labelStrip(
+  view: RunView,
+  experiments: readonly ExperimentView[],
+  xDomain: readonly number[],
+): Record<string, unknown> {
   const labels = thinnedLabels(view, experiments.filter(isKept), xDomain);
+  const x = xEncoding(xDomain, false);
   return {
     width: progressPanelWidthPx,
     height: labelStripHeightPx,
@@ -220,10 +240,13 @@ function labelStrip(view: RunView, experiments: readonly ExperimentView[], xDoma
     title: { text: 'Kept improvements', anchor: 'start', fontSize: 13, color: progressColours.keptBorder },
     data: { values: labels },
     layer: [
-      { mark: { type: 'tick', orient: 'vertical', color: progressColours.kept, thickness: 2, size: 10 }, encoding: { x: xEncoding(xDomain, false), y: { value: labelStripHeightPx - 5 } } },
+      {
+        mark: { type: 'tick', orient: 'vertical', color: progressColours.kept, thickness: 2, size: 10 },
+        encoding: { x, y: { value: labelStripHeightPx - 5 } },
+      },
       {
         mark: { type: 'text', angle: -40, align: 'left', baseline: 'middle', dx: 2, dy: -4, fontSize: 11, color: '#1c2833' },
-        encoding: { x: xEncoding(xDomain, false), y: { value: labelStripHeightPx - 6 }, text: { field: 'text' } },
+        encoding: { x, y: { value: labelStripHeightPx - 6 }, text: { field: 'text' } },
       },
     ],
   };
@@ -231,7 +254,11 @@ function labelStrip(view: RunView, experiments: readonly ExperimentView[], xDoma
 
 // Keeps a label only where it is at least `labelSpacingPx` from every kept one: parallel rotated
 // labels that far apart never touch. The best experiment and its path are offered room first.
-function thinnedLabels(view: RunView, kept: readonly ExperimentView[], xDomain: readonly number[]): { order: number; text: string }[] {
+function thinnedLabels(
+  view: RunView,
+  kept: readonly ExperimentView[],
+  xDomain: readonly number[],
+): { order: number; text: string }[] {
   const onPath = new Set(view.bestPath);
   const rank = (experiment: ExperimentView): number => (experiment.isBest ? 0 : onPath.has(experiment.id) ? 1 : 2);
   const offered = [...kept].sort((a, b) => rank(a) - rank(b) || a.order - b.order);

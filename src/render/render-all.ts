@@ -82,7 +82,9 @@ async function renderTreePng(view: RunView, options: RenderAllOptions): Promise<
   });
   const deviceScaleFactor = view.experiments.length <= smallTreeExperiments ? 2 : 1;
 
-  const renderer = options.mermaidRenderer ?? (await MermaidRenderer.launch({ chromiumPath: options.chromiumPath, logger: options.logger }));
+  const renderer =
+    options.mermaidRenderer ??
+    (await MermaidRenderer.launch({ chromiumPath: options.chromiumPath, logger: options.logger }));
   try {
     return await renderer.renderPng(definition, { deviceScaleFactor });
   } finally {
