@@ -110,6 +110,8 @@ describe('launch and poll', () => {
     await writeFile(join(jobDir, 'exit_code'), '0\n');
 
     await expect(execution.launch(request('fresh', 'true', { jobDir }))).rejects.toThrow('already holds files (exit_code)');
+    expect(await readFile(join(jobDir, 'exit_code'), 'utf8')).toBe('0\n');
+    await expect(execution.find('fresh')).resolves.toBeUndefined();
     await expect(execution.launch(request('../escape', 'true'))).rejects.toThrow(LaunchFailedError);
   });
 });
@@ -150,8 +152,10 @@ describe('cancel', () => {
 
 describe('limits', () => {
   it('cancels a job whose progress lines stop and reports it stalled', async () => {
-    const command = 'for i in 1 2 3; do echo "[autoresearch] step=$i"; sleep 0.05; done; sleep 30';
-    const job = await launch(request('stall', command, { limits: { stallTimeoutMs: 300, noProgressStallFactor: 1 } }));
+    const command = 'for i in 1 2 3; do echo "[autoresearch] step=$i"; done; sleep 30';
+    // A generous start-up allowance, so only the silence after the progress lines can stop it.
+    const limits = { stallTimeoutMs: 300, noProgressStallFactor: 100 };
+    const job = await launch(request('stall', command, { limits }));
 
     const status = await waitForEnd(job);
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitWorkspace } from '../../../src/platform/workspace/local/git-workspace.ts';
 import {
   DirtySourceError,
+  GitCommandError,
   NotARepositoryError,
   UnknownWorkspaceError,
   WorktreeConflictError,
@@ -178,6 +179,33 @@ describe('worktrees', () => {
 
     const request = { experimentId: 'e1', baseCommit: anchorCommit, branch: 'other' };
     await expect(workspace.createWorktree(request)).rejects.toBeInstanceOf(WorktreeConflictError);
+  });
+});
+
+describe('git locks', () => {
+  it('waits out a lock briefly held by another git process', async () => {
+    const { anchorCommit } = await workspace.detect();
+    const tree = await workspace.createWorktree({ experimentId: 'e1', baseCommit: anchorCommit });
+    await writeFile(join(tree.sourceDir, 'train.py'), 'batch_size = 4\n');
+    const lock = join(repo.root, '.git', 'worktrees', 'e1', 'index.lock');
+    await writeFile(lock, '');
+    setTimeout(() => void rm(lock, { force: true }), 150);
+
+    const commit = await workspace.commit(tree, 'batch 4');
+
+    expect(await repo.git('rev-parse', 'autoresearch/run1/e1')).toBe(commit);
+  });
+
+  it('gives up on a lock that stays, naming the command and the lock', async () => {
+    const { anchorCommit } = await workspace.detect();
+    const tree = await workspace.createWorktree({ experimentId: 'e1', baseCommit: anchorCommit });
+    await writeFile(join(tree.sourceDir, 'train.py'), 'batch_size = 4\n');
+    await writeFile(join(repo.root, '.git', 'worktrees', 'e1', 'index.lock'), '');
+
+    const error = await workspace.commit(tree, 'batch 4').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(GitCommandError);
+    expect((error as GitCommandError).message).toMatch(/^`git add --all` in .* exited with code 128: .*index\.lock/);
   });
 });
 

@@ -75,7 +75,6 @@ export class LocalExecution implements Execution {
     }
 
     const claim = this.#newClaim(request);
-    await checkFolders(claim);
     const isClaimed = await this.#writeClaim(claim);
     // Another launcher won the name between our look-up and our claim: theirs is the job.
     if (!isClaimed) return (await this.find(name)) as Job;
@@ -128,15 +127,19 @@ export class LocalExecution implements Execution {
   async #start(claim: JobClaim, env: Record<string, string>): Promise<Job> {
     const files = new JobFiles(claim.jobDir);
     let pid: number;
+    let hasCommandFile = false;
     try {
+      await checkFolders(claim);
       await writeFileDurably(files.command, `${claim.command}\n`);
+      hasCommandFile = true;
       // Python buffers stdout written to a file; progress lines must reach the log as printed.
       const jobEnv = { ...process.env, PYTHONUNBUFFERED: '1', ...env };
       pid = await spawnJobWrapper(files, claim.cwd, jobEnv);
     } catch (error) {
       // Nothing started, so the name is freed and the launch may be retried as it is.
-      await rm(files.command, { force: true });
+      if (hasCommandFile) await rm(files.command, { force: true });
       await rm(this.#claimPath(claim.name), { force: true });
+      if (error instanceof LaunchFailedError) throw error;
       throw new LaunchFailedError(claim.name, (error as Error).message, { cause: error });
     }
 
