@@ -1,0 +1,99 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { readConfig } from '../research/research-config.ts';
+import { writeFinalReport } from '../research/final-report.ts';
+import { runDemo } from './commands/demo.ts';
+import { statusText } from './commands/status-text.ts';
+import { headline } from './headline.ts';
+import { createLocalPlatform } from './local-platform.ts';
+import { createRunLogger } from './run-logger.ts';
+import { runResearch } from './run-research.ts';
+
+const program = new Command('autoresearch')
+  .description('Makes an ML training pipeline faster on its own: baseline, headspace, then a tree of experiments that keeps only what truly helps.')
+  .showHelpAfterError();
+
+program
+  .command('run')
+  .description('Start a run (the first time, with the pipeline flags) or continue it (the workdir alone).')
+  .requiredOption('--workdir <dir>', 'folder for the run state (created)')
+  .option('--pipeline-script <file>', 'the Python file of the training pipeline')
+  .option('--source-dir <dir>', 'folder holding the pipeline code, inside a git repository')
+  .option('--build-command <cmd>', 'builds the job image; its last stdout line names the image', '')
+  .option('--base-launch-command <cmd>', 'launches one training job; $IMAGE stands for the image')
+  .option('--search-space <file>', 'JSON declaration of the knobs the offline planner may tune')
+  .option('--agent <name>', 'offline | anthropic | replay (default: anthropic when ANTHROPIC_API_KEY is set, else offline)')
+  .option('--max-iterations <n>', 'experiments after the seeds, at most', positiveInt('--max-iterations'))
+  .option('--patience <n>', 'stop after this many finished experiments without a kept improvement', positiveInt('--patience'))
+  .option('--max-concurrency <n>', 'experiments in flight at once', positiveInt('--max-concurrency'))
+  .option('--job-timeout <s>', 'seconds without a new progress line before a job counts as stalled', positiveInt('--job-timeout'))
+  .action(async (flags) => {
+    const workdir = resolve(flags.workdir);
+    const agentName = flags.agent ?? (process.env.ANTHROPIC_API_KEY?.trim() ? 'anthropic' : 'offline');
+    const outcome = await runResearch({
+      workdir,
+      pipelineScript: flags.pipelineScript,
+      sourceDir: flags.sourceDir,
+      buildCommand: flags.buildCommand,
+      baseLaunchCommand: flags.baseLaunchCommand,
+      searchSpace: flags.searchSpace,
+      settings: {
+        agent: { name: agentName },
+        ...(flags.maxIterations && { max_iterations: flags.maxIterations }),
+        ...(flags.patience && { patience: flags.patience }),
+        ...(flags.maxConcurrency && { max_concurrency: flags.maxConcurrency }),
+        ...(flags.jobTimeout && { job_timeout_s: flags.jobTimeout }),
+      },
+    });
+    console.log(headline(outcome, workdir));
+  });
+
+program
+  .command('resume <workdir>')
+  .description('Continue an interrupted or crashed run from its workdir.')
+  .action(async (dir: string) => {
+    const workdir = resolve(dir);
+    if (!(await readConfig(workdir))) throw new Error(`${workdir}/config.json not found: nothing to resume. Start a run with "autoresearch run".`);
+    console.log(headline(await runResearch({ workdir }), workdir));
+  });
+
+program
+  .command('status <workdir>')
+  .description('Print the engine state, the experiment table and the running jobs.')
+  .action(async (dir: string) => console.log(await statusText(resolve(dir))));
+
+program
+  .command('report <workdir>')
+  .description('Write final_report.md from the run (with the configured agent\'s synthesis).')
+  .action(async (dir: string) => {
+    const workdir = resolve(dir);
+    const config = await readConfig(workdir);
+    if (!config) throw new Error(`${workdir}/config.json not found: ${workdir} is not an autoresearch workdir.`);
+    const platform = createLocalPlatform(workdir, config, createRunLogger(workdir));
+    console.log(`wrote ${await writeFinalReport(workdir, config, platform.agent)}`);
+  });
+
+program
+  .command('demo')
+  .description('Run the whole loop on the bundled example pipeline, in a fresh git repository.')
+  .option('--workdir <dir>', 'where the workdir goes (default: a temporary folder)')
+  .action(async (flags) => {
+    const { outcome, workdir, elapsedS } = await runDemo({ workdir: flags.workdir });
+    console.log(headline(outcome, workdir, elapsedS));
+  });
+
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${flag} expects a whole number of at least 1, got "${value}".`);
+    return parsed;
+  };
+}
+
+try {
+  await program.parseAsync(process.argv);
+  process.exit(0); // samplers and browser handles must not hold a finished command open
+} catch (error) {
+  console.error(`autoresearch: ${(error as Error).message}`);
+  process.exit(2);
+}

@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { writeFileDurably } from '../engine/durable-file.ts';
+import type { CodingAgent } from '../platform/agent/coding-agent.ts';
+import { describeChange, masterTableText } from './master-table.ts';
+import type { ExperimentNode } from './experiment-node.ts';
+import { NodeStore } from './node-store.ts';
+import { gainPct, metricOf } from './primary-metric.ts';
+import type { ResearchConfig } from './research-config.ts';
+import { readRunState, type RunState } from './run-state.ts';
+import { computeStanding, type RunStanding } from './run-standing.ts';
+import { effectiveMetric } from './verdict.ts';
+
+/**
+ * Writes `<workdir>/final_report.md`: a report built from the data alone (what worked, what did
+ * not, the path to the best, the headspace left), followed by the agent's synthesis when the
+ * agent writes one (the offline agent does not add to the data).
+ */
+export async function writeFinalReport(workdir: string, config: ResearchConfig, agent: CodingAgent): Promise<string> {
+  const nodes = (await NodeStore.open(workdir)).all();
+  const standing = computeStanding(nodes, config);
+  const state = await readRunState(workdir);
+  let report = dataReport(config, nodes, standing, state);
+
+  if (agent.name !== 'offline') {
+    const reply = await agent.report({
+      runName: config.run_name,
+      summary: report,
+      masterTable: masterTableText(nodes, standing.best?.id),
+      findings: nodes.flatMap((node) => node.findings),
+      bestId: standing.best?.id ?? null,
+      baselineId: standing.baseline?.id ?? null,
+      stopReason: state?.stop_reason ?? '',
+    });
+    report += reply.ok ? `\n## Synthesis (${agent.name} agent)\n\n${reply.value.markdown}\n` : `\n## Synthesis\n\nThe agent's synthesis failed: ${reply.failure.message}\n`;
+  }
+  const path = join(workdir, 'final_report.md');
+  await writeFileDurably(path, report);
+  return path;
+}
+
+/** The deterministic part of the final report. */
+export function dataReport(config: ResearchConfig, nodes: readonly ExperimentNode[], standing: RunStanding, state: RunState | undefined): string {
+  const { metric, best, baseline, headspace } = standing;
+  const unit = metric.key === 'throughput_samples_per_s' ? 'samples/s' : metric.key === 'duration_s' ? 's' : 'ms';
+  const value = (node: ExperimentNode | undefined) => (node ? effectiveMetric(node, nodes, metric) ?? metricOf(node, metric) : undefined);
+  const baseValue = value(baseline);
+  const bestValue = value(best);
+  const lines = [`# Final report: ${config.run_name}`, ''];
+
+  lines.push('## Result', '');
+  if (baseValue !== undefined && bestValue !== undefined && best) {
+    const speedup = metric.higherIsBetter ? bestValue / baseValue : baseValue / bestValue;
+    lines.push(`- ${metric.key}: baseline ${baseValue.toFixed(2)} ${unit} → best ${bestValue.toFixed(2)} ${unit} (**${speedup.toFixed(2)}×**, ${best.id})`);
+    lines.push(`- Best configuration: ${describeChange(best)}${best.subprocess ? ' (loading in a subprocess)' : ''}`);
+    if (Object.keys(best.knobs).length) lines.push(`- Best knob settings: ${Object.entries(best.knobs).map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
+  } else lines.push('- No measured improvement over a measured baseline.');
+  lines.push(`- Experiments: ${nodes.length} (${nodes.filter((n) => n.phase === 'failed').length} failed); stop: ${state?.stop_reason ?? 'queue drained'}${state?.stop_detail ? ` — ${state.stop_detail}` : ''}`, '');
+
+  const floor = headspace && metricOf(headspace, metric);
+  lines.push('## Headspace', '');
+  if (floor !== undefined && bestValue !== undefined) {
+    lines.push(`The headspace run (loading replayed from a cache) reached ${floor.toFixed(2)} ${unit}. The best is ${Math.abs(gainPct(bestValue, floor, metric)).toFixed(1)}% ${gainPct(bestValue, floor, metric) < 0 ? 'short of' : 'beyond'} that bound${gainPct(bestValue, floor, metric) < 0 ? ': that much is the most further loading work can win' : ''}.`, '');
+  } else lines.push('No headspace measurement.', '');
+
+  lines.push('## Path to the best', '');
+  const path: ExperimentNode[] = [];
+  for (let node = best; node; node = node.parent_id ? nodes.find((n) => n.id === node!.parent_id) : undefined) path.unshift(node);
+  for (const node of path) lines.push(`1. ${node.id}: ${node.change_summary || describeChange(node)} — ${fmt(value(node))} ${unit}`);
+  lines.push('');
+
+  lines.push('## What worked', '', ...list(nodes.filter((n) => n.verdict === 'improved' && !n.seed).map((n) => `${n.id}: ${n.change_summary} (${n.notes})`)), '');
+  lines.push('## What did not', '', ...list(nodes.filter((n) => n.verdict === 'no_gain' && !n.is_headspace && !n.repeat_of).map((n) => `${n.id}: ${n.change_summary} (${n.notes})`)), '');
+  lines.push('## Failures', '', ...list(nodes.filter((n) => n.failure).map((n) => `${n.id}: ${n.failure!.kind} — ${n.failure!.message}`)), '');
+  const findings = nodes.flatMap((n) => n.findings.map((f) => `[${n.id}] ${f}`)).slice(-20);
+  lines.push('## Findings', '', ...list(findings), '');
+  return lines.join('\n');
+}
+
+const list = (items: string[]): string[] => (items.length ? items.map((item) => `- ${item}`) : ['(none)']);
+const fmt = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(2));

@@ -1,0 +1,189 @@
+import type { TaskOutcome } from '../engine/workflow.ts';
+import type { PlanRequest } from '../platform/agent/agent-requests.ts';
+import type { Proposal } from '../platform/agent/proposal.ts';
+import { fromAgentFailure } from './agent-failure-record.ts';
+import { baseOf, changeIdentity } from './change-identity.ts';
+import { ExperimentNodeSchema, type ExperimentNode } from './experiment-node.ts';
+import { experimentId, specOf } from './experiment-spec.ts';
+import { buildPlanRequest } from './plan-request.ts';
+import type { ResearchContext } from './research-context.ts';
+import { computeStanding, isMeasured, type RunStanding } from './run-standing.ts';
+import { stopReasonOf } from './stopping.ts';
+
+/** Priority of a confirmation repeat: ahead of ordinary follow-ups, behind the seeds. */
+const CONFIRMATION_PRIORITY = -100;
+
+/**
+ * The `planning` phase: after every finished experiment (failed ones too, so a failure never
+ * ends the run by accident) decide what runs next. Children are saved with the experiment
+ * before they are handed to the engine, so a crash here neither loses nor duplicates them.
+ */
+export async function planFollowUps(context: ResearchContext, node: ExperimentNode): Promise<TaskOutcome> {
+  const children = node.planned_children
+    ? node.planned_children.map((id) => context.nodes.get(id)).filter((child): child is ExperimentNode => Boolean(child))
+    : await planAndSave(context, node);
+
+  const finished = await context.nodes.update(node.id, { phase: node.failure ? 'failed' : 'completed' });
+  context.refreshViews();
+  context.logger.info({ experiment: node.id, phase: finished.phase, children: children.map((c) => c.id) }, 'experiment finished');
+  return { status: finished.phase === 'failed' ? 'failed' : 'completed', children: children.map(specOf) };
+}
+
+async function planAndSave(context: ResearchContext, node: ExperimentNode): Promise<ExperimentNode[]> {
+  const adopted = context.nodes.all().filter((other) => other.planned_by === node.id);
+  if (adopted.length) return saveChildren(context, node, adopted); // created before a crash
+
+  const prepared = await context.exclusive(async () => prepare(context, node));
+  if (!prepared.request) return saveChildren(context, node, prepared.fixed);
+
+  const reply = await context.platform.agent.plan(prepared.request);
+  if (!reply.ok) {
+    await context.nodes.update(node.id, { followup_failure: fromAgentFailure(reply.failure, 'planning_failed', 'planning') });
+    return saveChildren(context, node, prepared.fixed);
+  }
+  if (reply.value.action === 'stop') {
+    await context.setStopReason('planner', reply.value.stopReason ?? reply.value.reasoning);
+    return saveChildren(context, node, prepared.fixed);
+  }
+  return context.exclusive(async () => {
+    const planned = admit(context, node, reply.value.proposals, prepared.fixed);
+    if (planned.length > prepared.fixed.length) await context.setStopReason(undefined);
+    return saveChildren(context, node, planned);
+  });
+}
+
+interface Prepared {
+  /** Children decided by code alone (a confirmation repeat). */
+  fixed: ExperimentNode[];
+  /** The planning request, when the agent should be asked. */
+  request?: PlanRequest;
+}
+
+/** Under the decision lock: gates, stopping rules, free slots, and the request for the agent. */
+async function prepare(context: ResearchContext, node: ExperimentNode): Promise<Prepared> {
+  const all = context.nodes.all();
+  const standing = computeStanding(all, context.config);
+  const fixed = confirmationOf(context, node, all);
+
+  const seeds = all.filter((other) => other.seed && other.seed !== undefined);
+  if (!seeds.every(isMeasured)) return { fixed }; // no planning before every seed is measured
+
+  const stop = await stopReasonOf(context, standing);
+  if (stop) {
+    await context.setStopReason(stop.reason, stop.detail);
+    return { fixed };
+  }
+
+  const busy = standing.inFlight.filter((other) => other.id !== node.id).length + fixed.length;
+  const freeSlots = context.config.max_concurrency - busy;
+  if (freeSlots <= 0) return { fixed };
+
+  const remaining = context.config.max_iterations - standing.iteration - fixed.length;
+  const maxProposals = Math.min(freeSlots, remaining, 10);
+  if (maxProposals <= 0) return { fixed };
+  return { fixed, request: buildPlanRequest(context, node, standing, maxProposals) };
+}
+
+function confirmationOf(context: ResearchContext, node: ExperimentNode, all: readonly ExperimentNode[]): ExperimentNode[] {
+  const current = context.nodes.get(node.id)!;
+  if (current.verdict !== 'pending' || all.some((other) => other.repeat_of === node.id)) return [];
+  return [
+    childNode(context, node, {
+      name: `${node.name} repeat`,
+      hypothesis: `Repeat of ${node.id}: its gain holds beyond run-to-run noise.`,
+      parentId: node.id,
+      change: {},
+      requiresRebuild: false,
+      practices: [],
+      repeatOf: node.id,
+    }, { knobs: current.knobs, subprocess: current.subprocess, priority: CONFIRMATION_PRIORITY, order: context.nodes.nextOrder() }),
+  ];
+}
+
+/** Drops duplicates of existing or sibling experiments and proposals past the limits. */
+function admit(context: ResearchContext, node: ExperimentNode, proposals: readonly Proposal[], fixed: ExperimentNode[]): ExperimentNode[] {
+  const all = context.nodes.all();
+  const standing = computeStanding(all, context.config);
+  const seen = new Set(all.filter((other) => other.phase !== 'failed').map((other) => identityOf(context, other)));
+  const busy = standing.inFlight.filter((other) => other.id !== node.id).length + fixed.length;
+  const room = Math.min(context.config.max_concurrency - busy, context.config.max_iterations - standing.iteration - fixed.length);
+
+  const admitted = [...fixed];
+  let order = context.nodes.nextOrder() + fixed.length;
+  for (const proposal of proposals) {
+    if (admitted.length - fixed.length >= room) break;
+    const child = childNode(context, node, proposal, { ...settingsOf(context, proposal, standing), priority: 0, order });
+    const identity = identityOf(context, child);
+    if (!proposal.repeatOf && seen.has(identity)) {
+      context.logger.info({ experiment: node.id, proposal: proposal.name }, 'duplicate proposal dropped');
+      continue;
+    }
+    seen.add(identity);
+    admitted.push(child);
+    order += 1;
+  }
+  return admitted;
+}
+
+function identityOf(context: ResearchContext, node: ExperimentNode): string {
+  const parent = node.parent_id ? context.nodes.get(node.parent_id) : undefined;
+  return changeIdentity(node, node.seed ? `seed:${node.seed}` : baseOf(parent, context.state.anchor_commit));
+}
+
+/**
+ * The full knob setting of a proposal: its parent's settings with the proposed ones on top. The
+ * reserved knob `@subprocess` carries the subprocess switch for planners that set it.
+ */
+function settingsOf(context: ResearchContext, proposal: Proposal, standing: RunStanding): { knobs: ExperimentNode['knobs']; subprocess: boolean } {
+  const parent = proposal.parentId ? context.nodes.get(proposal.parentId) : standing.best;
+  const { ['@subprocess']: subprocess, ...knobs } = proposal.change.knobs ?? {};
+  return {
+    knobs: { ...(parent?.knobs ?? {}), ...knobs },
+    subprocess: subprocess === undefined ? Boolean(parent?.subprocess) : Boolean(subprocess),
+  };
+}
+
+function childNode(
+  context: ResearchContext,
+  planner: ExperimentNode,
+  proposal: Proposal,
+  settings: { knobs: ExperimentNode['knobs']; subprocess: boolean; priority: number; order: number },
+): ExperimentNode {
+  const parentId = proposal.parentId && context.nodes.get(proposal.parentId) ? proposal.parentId : (planner.id ?? null);
+  const { ['@subprocess']: _switch, ...proposedKnobs } = proposal.change.knobs ?? {};
+  return ExperimentNodeSchema.parse({
+    id: experimentId(settings.order, proposal.name),
+    order: settings.order,
+    name: proposal.name,
+    parent_id: parentId,
+    hypothesis: proposal.hypothesis,
+    change: { ...proposal.change, ...(Object.keys(proposedKnobs).length ? { knobs: proposedKnobs } : { knobs: undefined }) },
+    knobs: settings.knobs,
+    subprocess: settings.subprocess,
+    practices: proposal.practices,
+    requires_rebuild: proposal.requiresRebuild,
+    ...(proposal.repeatOf && { repeat_of: proposal.repeatOf }),
+    change_summary: summaryOf(proposal, settings, parentId ? context.nodes.get(parentId) : undefined),
+    priority: settings.priority,
+    phase: 'queued',
+    created_at: new Date().toISOString(),
+    planned_by: planner.id,
+  });
+}
+
+/** A few words for tables and pictures: what differs from the parent, else the instructions. */
+function summaryOf(proposal: Proposal, settings: { knobs: ExperimentNode['knobs']; subprocess: boolean }, parent: ExperimentNode | undefined): string {
+  if (proposal.repeatOf) return `repeat ${proposal.repeatOf.split('_')[0]}`;
+  const knobs = Object.entries(settings.knobs)
+    .filter(([name, value]) => parent?.knobs[name] !== value)
+    .map(([name, value]) => `${name}=${String(value)}`);
+  if (settings.subprocess !== Boolean(parent?.subprocess)) knobs.push(settings.subprocess ? 'subprocess' : 'in-process');
+  const text = knobs.length ? knobs.join(' ') : (proposal.change.instructions ?? proposal.name);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+async function saveChildren(context: ResearchContext, node: ExperimentNode, children: ExperimentNode[]): Promise<ExperimentNode[]> {
+  for (const child of children) if (!context.nodes.get(child.id)) await context.nodes.save(child);
+  await context.nodes.update(node.id, { planned_children: children.map((child) => child.id) });
+  return children;
+}

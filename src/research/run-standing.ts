@@ -1,0 +1,53 @@
+import { MEASURED_PHASES, TERMINAL_PHASES, type ExperimentNode } from './experiment-node.ts';
+import { choosePrimaryMetric, metricOf, type MetricChoice } from './primary-metric.ts';
+import type { ResearchConfig } from './research-config.ts';
+import { currentBest, effectiveMetric } from './verdict.ts';
+
+/** Where the run stands, derived from the experiments alone (so it can never disagree with them). */
+export interface RunStanding {
+  metric: MetricChoice;
+  baseline?: ExperimentNode;
+  headspace?: ExperimentNode;
+  best?: ExperimentNode;
+  bestValue?: number;
+  baselineValue?: number;
+  /** Finished, non-headspace experiments since the best was measured. */
+  plateauCount: number;
+  /** Experiments created after the seeds. */
+  iteration: number;
+  practicesTried: string[];
+  inFlight: ExperimentNode[];
+  finished: ExperimentNode[];
+}
+
+export function computeStanding(nodes: readonly ExperimentNode[], config: ResearchConfig): RunStanding {
+  const baseline = nodes.find((node) => node.seed === 'baseline');
+  const headspace = nodes.find((node) => node.seed === 'headspace');
+  const metric = choosePrimaryMetric(config.primary_metric, baseline?.metrics);
+  const best = currentBest(nodes, metric);
+  const finished = nodes.filter((node) => TERMINAL_PHASES.has(node.phase));
+
+  return {
+    metric,
+    baseline,
+    headspace,
+    best,
+    bestValue: best && effectiveMetric(best, nodes, metric),
+    baselineValue: baseline && metricOf(baseline, metric),
+    plateauCount: plateauSince(best, finished),
+    iteration: nodes.filter((node) => !node.seed).length,
+    practicesTried: [...new Set(nodes.filter((node) => !node.seed || node.seed === 'subprocess').flatMap((node) => node.practices))],
+    inFlight: nodes.filter((node) => !TERMINAL_PHASES.has(node.phase)),
+    finished,
+  };
+}
+
+/** True once the node's own measurement is in (it may still be analyzing or planning). */
+export function isMeasured(node: ExperimentNode): boolean {
+  return MEASURED_PHASES.has(node.phase) || node.phase === 'failed';
+}
+
+function plateauSince(best: ExperimentNode | undefined, finished: readonly ExperimentNode[]): number {
+  const since = best?.ended_at ?? '';
+  return finished.filter((node) => !node.is_headspace && !node.seed && (node.ended_at ?? '') > since).length;
+}
