@@ -80,3 +80,12 @@ describe('knobGrid', () => {
     expect(knobGrid(space.knobs[0] as never)).toEqual([1, 2, 4, 8, 16, 32, 64]);
   });
 });
+
+describe('the example pipeline', () => {
+  it('declares a search space in this format', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const path = 'examples/pipeline/search-space.json';
+    const space = parseSearchSpace(JSON.parse(await readFile(path, 'utf8')), path);
+    expect(space.knobs.length).toBeGreaterThan(0);
+  });
+});
