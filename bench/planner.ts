@@ -329,6 +329,7 @@ function main(): void {
   console.log(`\nExperiments to reach ${TARGET_FRACTION * 100}% of the achievable gain (true values of the believed best), ${RUNS_PER_LANDSCAPE} seeds per landscape.`);
   console.log(`Counted: every finished experiment including the baseline (and the subprocess seed for the planner); the headspace seed is not simulated.`);
   console.log(`Planner loop: ${CONCURRENCY} concurrent, patience ${PATIENCE}, at most ${MAX_EXPERIMENTS}; a run that never reaches the target counts as cap + 1.`);
+  console.log(`Both keep a result only when it beats the best by more than ${MARGIN_SIGMAS} standard deviations of the landscape's run-to-run noise; random search stops at ${RANDOM_CAP}.`);
   console.log(`Target planner median <= 20: ${plannerMedian <= 20 ? 'met' : 'NOT met'} (${plannerMedian}).`);
   console.log(`Target >= 2x fewer than random (medians over all landscapes): ${overallRatio >= 2 ? 'met' : 'NOT met'} (${overallRatio.toFixed(2)}x).`);
 }

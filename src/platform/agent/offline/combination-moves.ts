@@ -32,7 +32,8 @@ export function combinationMoves(context: SearchContext): CandidateMove[] {
     if (context.points.has(key) || context.pendingKeys.has(key)) continue;
     const partGainFractions = subset.map((gain) => gain.gainFraction);
     const score = PARTIAL_GAIN_CREDIT * partGainFractions.reduce((sum, gain) => sum + gain, 0);
-    moves.push({ key, configuration, changes: subset.map((gain) => gain.change), kind: 'combine', score, partGainFractions });
+    const changes = subset.map((gain) => gain.change);
+    moves.push({ key, configuration, changes, kind: 'combine', score, partGainFractions });
   }
   return moves;
 }

@@ -54,7 +54,11 @@ function enumeratedMoves(context: SearchContext): CandidateMove[] {
   const moves: CandidateMove[] = [];
   for (const indexes of allIndexes(context.dimensions.map((dimension) => dimension.grid.length))) {
     const changes = context.dimensions
-      .map((dimension, position) => ({ dimension, fromIndex: dimension.indexOf(context.center), toIndex: indexes[position] as number }))
+      .map((dimension, position) => ({
+        dimension,
+        fromIndex: dimension.indexOf(context.center),
+        toIndex: indexes[position] as number,
+      }))
       .filter((change) => change.fromIndex !== change.toIndex);
     const distance = changes.reduce((sum, change) => sum + Math.abs(change.toIndex - change.fromIndex), 0);
     const move = changes.length > 0 ? fallback(context, changes, 'pair', 0.0001 / (1 + distance)) : undefined;

@@ -90,7 +90,8 @@ function stepMove(
 ): CandidateMove | undefined {
   const momentum = context.evidence.get(dimension.name)?.momentum;
   const isMomentum = momentum?.direction === direction;
-  const step = isMomentum ? 2 * momentum.stepSize : freshStep(dimension) * (hasHelpedBefore(context, dimension, direction) ? 2 : 1);
+  const lengthening = hasHelpedBefore(context, dimension, direction) ? 2 : 1;
+  const step = isMomentum ? 2 * momentum.stepSize : freshStep(dimension) * lengthening;
   const target = stepTarget(context, dimension, origin, direction, step);
   if (target === origin) return undefined;
 
@@ -106,7 +107,13 @@ function stepMove(
 
 // The step, clamped to the grid and shortened so it stops short of a setting that failed in
 // another context (an out-of-memory batch size fails wherever the other knobs are).
-function stepTarget(context: SearchContext, dimension: SearchDimension, origin: number, direction: 1 | -1, step: number): number {
+function stepTarget(
+  context: SearchContext,
+  dimension: SearchDimension,
+  origin: number,
+  direction: 1 | -1,
+  step: number,
+): number {
   const failed = failedValues(context, dimension);
   let target = Math.min(Math.max(origin + direction * step, 0), dimension.grid.length - 1);
   while (target - direction !== origin && target !== origin && failed.has(target)) target -= direction;
@@ -183,7 +190,8 @@ function baseScore(evidence: DimensionEvidence | undefined, direction: 1 | -1): 
 
   const same = direction === 1 ? evidence?.up : evidence?.down;
   if (same?.outcome === 'better') return Math.max(same.effectFraction, UNTRIED_IMPORTANCE / 3);
-  if (same?.outcome === 'neutral') return same.effectFraction > 0 ? Math.max(0.4 * importance, same.effectFraction) : 0.25 * importance;
+  if (same?.outcome === 'neutral' && same.effectFraction > 0) return Math.max(0.4 * importance, same.effectFraction);
+  if (same?.outcome === 'neutral') return 0.25 * importance;
   if (same?.outcome === 'worse') return 0.1 * importance;
 
   const opposite = direction === 1 ? evidence?.down : evidence?.up;

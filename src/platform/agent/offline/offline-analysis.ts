@@ -68,7 +68,9 @@ function gapFraction(stepTimeMs: number | undefined, floorMs: number | undefined
 
 function bottleneckVerdict(metrics: RunMetrics, gap: number | undefined): Verdict {
   // The headspace run measures the compute floor directly: the strongest evidence.
-  if (gap !== undefined) return { bottleneck: band(gap, COMPUTE_BOUND_GAP_FRACTION, DATA_BOUND_GAP_FRACTION), basis: 'headspace' };
+  if (gap !== undefined) {
+    return { bottleneck: band(gap, COMPUTE_BOUND_GAP_FRACTION, DATA_BOUND_GAP_FRACTION), basis: 'headspace' };
+  }
 
   // Readiness is measured every step, but it misses loading work that steals the loop's CPU.
   const readiness = metrics.dataReadinessPct;
@@ -160,12 +162,22 @@ function stageFindings(stages: readonly StageStats[], slowest: StageStats | unde
 function comparisonFindings(input: AnalysisInput, comparison: Comparison): string[] {
   if (input.comparison === undefined || comparison.changeFraction === undefined) return [];
   const change = `${comparison.changeFraction >= 0 ? '+' : ''}${percent(comparison.changeFraction)}`;
-  const words = { held: 'the hypothesis held', refuted: 'the hypothesis is refuted', inconclusive: 'within noise, so no effect is shown', untested: '' };
+  const words = {
+    held: 'the hypothesis held',
+    refuted: 'the hypothesis is refuted',
+    inconclusive: 'within noise, so no effect is shown',
+    untested: '',
+  };
   return [`Against its parent the metric changed by ${change} (margin ±${percent(comparison.marginFraction as number)}): ${words[comparison.hypothesis]}.`];
 }
 
 function verdictFinding(verdict: Verdict): string {
-  const basis = { headspace: 'the gap to the headspace floor', data_readiness: 'data readiness', fetch_time: 'the share of time spent fetching', none: '' };
+  const basis = {
+    headspace: 'the gap to the headspace floor',
+    data_readiness: 'data readiness',
+    fetch_time: 'the share of time spent fetching',
+    none: '',
+  };
   switch (verdict.bottleneck) {
     case 'data_loading':
       return `Data loading is the bottleneck, judging by ${basis[verdict.basis]}.`;
