@@ -24,7 +24,12 @@ export async function analyzeExperiment(context: ResearchContext, node: Experime
   const reply = await context.platform.agent.analyze({
     experiment: briefOf(node),
     metrics: numeric(node.metrics),
-    baselineMetrics: numeric(standing.baseline?.metrics),
+    baselineMetrics: {
+      ...numeric(standing.baseline?.metrics),
+      ...(standing.headspace?.metrics?.steady_step_time_ms !== undefined && {
+        headspace_steady_step_time_ms: standing.headspace.metrics.steady_step_time_ms,
+      }),
+    },
     stageStats: stageTable(evidence),
     logTail: evidence ? evidence.logTail.stdout.slice(-60).join('\n') : '',
     masterTable: masterTableText(context.nodes.all(), standing.best?.id),

@@ -25,7 +25,7 @@ afterEach(async () => {
   await rm(workdir, { recursive: true, force: true });
 });
 
-function startWorker(taskDelayMs = 20): ResultPromise {
+function startWorker(taskDelayMs = 20): ResultPromise<{ reject: false }> {
   return execa('node', ['--import', 'tsx', worker, workdir, String(taskDelayMs)], { reject: false });
 }
 
@@ -39,7 +39,7 @@ function random(seed: number): () => number {
 }
 
 /** Resolves once the worker holds the workdir lock, so kills land in engine work, not in start-up. */
-async function engineStarted(child: ResultPromise): Promise<void> {
+async function engineStarted(child: ResultPromise<{ reject: false }>): Promise<void> {
   const lock = enginePaths(workdir).lock;
   const holdsLock = async (): Promise<boolean> => (await readFile(lock, 'utf8').catch(() => '')).trim() === String(child.pid);
   while (child.exitCode === null && !(await holdsLock())) await sleep(5);
