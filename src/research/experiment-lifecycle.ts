@@ -37,9 +37,32 @@ export async function advanceExperiment(context: ResearchContext, id: string, si
       if (outcome) return outcome;
     } catch (error) {
       if (signal.aborted) throw error;
-      await recordFailure(context, node, toFailure(error, node));
+      const outcome = await recordStepError(context, node, error);
+      if (outcome) return outcome;
     }
   }
+}
+
+/**
+ * A step that threw. Before the measurement the experiment fails (and is still planned from);
+ * after it, the error is kept beside the measured result, which it never erases, and a failed
+ * planning step ends the experiment with no children rather than being retried forever.
+ */
+async function recordStepError(context: ResearchContext, node: ExperimentNode, error: unknown): Promise<TaskOutcome | undefined> {
+  if (node.phase !== 'analyzing' && node.phase !== 'planning') {
+    await recordFailure(context, node, toFailure(error, node));
+    return undefined;
+  }
+  const kind = node.phase === 'analyzing' ? 'analysis_failed' : 'planning_failed';
+  const failure = createFailure({ kind, phase: node.phase === 'analyzing' ? 'analysis' : 'planning', message: (error as Error)?.message ?? String(error) });
+  context.logger.warn({ experiment: node.id, kind }, failure.message);
+  if (node.phase === 'analyzing') {
+    await context.nodes.update(node.id, { phase: 'planning', followup_failure: failure });
+    return undefined;
+  }
+  const finished = await context.nodes.update(node.id, { phase: node.failure ? 'failed' : 'completed', followup_failure: failure, planned_children: [] });
+  context.refreshViews();
+  return { status: finished.phase === 'failed' ? 'failed' : 'completed', children: [] };
 }
 
 /** Runs the current phase; returns an outcome when the task's turn ends. */

@@ -8,6 +8,7 @@ import type { ResearchConfig } from './research-config.ts';
 import { runViewOf } from './run-view-of.ts';
 import { writeRunState, type RunState } from './run-state.ts';
 import { computeStanding } from './run-standing.ts';
+import { spentUsdOf } from './stopping.ts';
 import { summaryMarkdown } from './summary-markdown.ts';
 
 /** Options of {@link RunViews}. */
@@ -58,6 +59,7 @@ export class RunViews {
     const all = nodes.all();
     const standing = computeStanding(all, config);
     const state = this.#stateWith(standing, all);
+    state.cost_usd = await spentUsdOf(workdir).then((usd) => (Number.isFinite(usd) ? usd : state.cost_usd));
     const view = runViewOf(config.run_name, all, standing);
 
     await writeRunState(workdir, state);

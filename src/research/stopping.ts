@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { CostLedger } from '../platform/agent/cost/cost-ledger.ts';
 import type { ResearchContext } from './research-context.ts';
 import type { RunStanding } from './run-standing.ts';
 
@@ -21,14 +23,15 @@ export async function stopReasonOf(context: ResearchContext, standing: RunStandi
   if (standing.plateauCount >= config.patience) {
     return { reason: 'patience', detail: `${standing.plateauCount} finished experiments without a kept improvement (patience ${config.patience})` };
   }
-  const budget = await budgetStop(context);
-  return budget;
+  return budgetStop(context, standing);
 }
 
-async function budgetStop(context: ResearchContext): Promise<StopDecision | undefined> {
+/** Agent spend from the cost ledger, job hours from the finished experiments' durations. */
+async function budgetStop(context: ResearchContext, standing: RunStanding): Promise<StopDecision | undefined> {
   const { usd, job_hours: jobHours } = context.config.budget;
-  const spentUsd = context.state.cost_usd;
-  const spentHours = context.state.job_seconds / 3600;
+  if (usd === undefined && jobHours === undefined) return undefined;
+  const spentUsd = usd === undefined ? 0 : await spentUsdOf(context.workdir);
+  const spentHours = standing.finished.reduce((sum, node) => sum + (node.metrics?.duration_s ?? 0), 0) / 3600;
   if (usd !== undefined && spentUsd >= usd) {
     return { reason: 'budget', detail: `agent spend $${spentUsd.toFixed(2)} reached the budget of $${usd.toFixed(2)}` };
   }
@@ -36,4 +39,13 @@ async function budgetStop(context: ResearchContext): Promise<StopDecision | unde
     return { reason: 'budget', detail: `jobs used ${spentHours.toFixed(2)} h of the ${jobHours} h budget` };
   }
   return undefined;
+}
+
+/** The agent's spend so far; an unreadable ledger counts as spent, so the budget fails closed. */
+export async function spentUsdOf(workdir: string): Promise<number> {
+  try {
+    return (await new CostLedger(join(workdir, 'logs', 'ledger.jsonl')).totals()).costUsd;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
