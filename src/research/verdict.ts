@@ -1,5 +1,5 @@
 import type { ExperimentNode } from './experiment-node.ts';
-import { noiseMarginPct } from './noise-margin.ts';
+import { CONFIRM_Z, SCREEN_Z, noiseMarginPct } from './noise-margin.ts';
 import { gainPct, metricOf, type MetricChoice } from './primary-metric.ts';
 
 /** Settings of the "improved" decision. */
@@ -64,7 +64,10 @@ function judgeCandidate(node: ExperimentNode, value: number, all: readonly Exper
 
   const reference = effectiveMetric(best, all, settings.metric)!;
   const gain = gainPct(value, reference, settings.metric);
-  const margin = noiseMarginPct(node, best, all, settings.metric, settings.minEffectPct);
+  // With confirmation on, a single run only has to look promising (one σ); its repeat must then
+  // carry the mean of both past two σ. Without confirmation, the single run must clear two σ.
+  const z = settings.confirmImprovements ? SCREEN_Z : CONFIRM_Z;
+  const margin = noiseMarginPct(node, best, all, settings.metric, settings.minEffectPct, z);
   const note = `${formatPct(gain)} vs best ${best.id} (margin ±${margin.toFixed(1)}%)`;
   if (gain <= margin) return single(node, 'no_gain', note);
   if (!settings.confirmImprovements) return { updates: [{ id: node.id, verdict: 'improved', confirmed: true }], note };
@@ -81,7 +84,7 @@ function judgeConfirmation(
   const best = currentBest(withRepeat, settings.metric, original.id);
   const mean = effectiveMetric(original, withRepeat, settings.metric)!;
   const reference = best ? effectiveMetric(best, withRepeat, settings.metric)! : undefined;
-  const margin = best ? noiseMarginPct(original, best, withRepeat, settings.metric, settings.minEffectPct) : 0;
+  const margin = best ? noiseMarginPct(original, best, withRepeat, settings.metric, settings.minEffectPct, CONFIRM_Z) : 0;
   const gain = reference === undefined ? Infinity : gainPct(mean, reference, settings.metric);
   const isConfirmed = gain > margin;
   const note = `confirmation of ${original.id}: mean ${formatPct(gain)} vs best ${best?.id ?? '-'} (margin ±${margin.toFixed(1)}%) → ${isConfirmed ? 'kept' : 'not kept'}`;

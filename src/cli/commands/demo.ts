@@ -14,7 +14,7 @@ export interface DemoOptions {
   workdir?: string;
   /** Overrides of the demo's settings (the tests use a shorter run). */
   settings?: Partial<ResearchConfigInput>;
-  /** Seconds of training per job. Default 3. */
+  /** Seconds of training per job. Default 4. */
   jobSeconds?: number;
   showProgress?: boolean;
 }
@@ -34,7 +34,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<{ outcome: Run
   await initRepository(sourceDir);
 
   const workdir = resolve(options.workdir ?? join(root, 'workdir'));
-  const seconds = options.jobSeconds ?? 3;
+  const seconds = options.jobSeconds ?? 4;
   const outcome = await runResearch(
     {
       workdir,
@@ -45,8 +45,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<{ outcome: Run
       searchSpace: join(EXAMPLE_DIR, 'search-space.json'),
       settings: {
         max_concurrency: 1,
-        max_iterations: 24,
-        patience: 8,
+        max_iterations: 30,
+        patience: 10,
         job_timeout_s: 60,
         wall_clock_limit_s: 120,
         poll_interval_s: 0.25,
