@@ -1,5 +1,5 @@
 import { MEASURED_PHASES, TERMINAL_PHASES, type ExperimentNode } from './experiment-node.ts';
-import { choosePrimaryMetric, metricOf, type MetricChoice } from './primary-metric.ts';
+import { choosePrimaryMetric, type MetricChoice } from './primary-metric.ts';
 import type { ResearchConfig } from './research-config.ts';
 import { currentBest, effectiveMetric } from './verdict.ts';
 
@@ -33,7 +33,7 @@ export function computeStanding(nodes: readonly ExperimentNode[], config: Resear
     headspace,
     best,
     bestValue: best && effectiveMetric(best, nodes, metric),
-    baselineValue: baseline && metricOf(baseline, metric),
+    baselineValue: baseline && effectiveMetric(baseline, nodes, metric),
     plateauCount: plateauSince(best, finished),
     iteration: nodes.filter((node) => !node.seed).length,
     practicesTried: [...new Set(nodes.filter((node) => !node.seed || node.seed === 'subprocess').flatMap((node) => node.practices))],
