@@ -37,6 +37,10 @@ async function planAndSave(context: ResearchContext, node: ExperimentNode): Prom
   if (!prepared.request) return saveChildren(context, node, prepared.fixed);
 
   const reply = await context.platform.agent.plan(prepared.request);
+  context.logger.info(
+    { experiment: node.id, ok: reply.ok, ...(reply.ok && { action: reply.value.action, proposals: reply.value.proposals.map((p) => p.name), reasoning: reply.value.reasoning }) },
+    'planner replied',
+  );
   if (!reply.ok) {
     await context.nodes.update(node.id, { followup_failure: fromAgentFailure(reply.failure, 'planning_failed', 'planning') });
     return saveChildren(context, node, prepared.fixed);
@@ -45,9 +49,13 @@ async function planAndSave(context: ResearchContext, node: ExperimentNode): Prom
     await context.setStopReason('planner', reply.value.stopReason ?? reply.value.reasoning);
     return saveChildren(context, node, prepared.fixed);
   }
+  const reasoning = reply.value.reasoning;
   return context.exclusive(async () => {
     const planned = admit(context, node, reply.value.proposals, prepared.fixed);
     if (planned.length > prepared.fixed.length) await context.setStopReason(undefined);
+    else if (isLastInFlight(context, node) && planned.length === 0) {
+      await context.setStopReason('planner', `nothing new to propose: ${reasoning}`);
+    }
     return saveChildren(context, node, planned);
   });
 }
@@ -123,6 +131,11 @@ function admit(context: ResearchContext, node: ExperimentNode, proposals: readon
     order += 1;
   }
   return admitted;
+}
+
+/** True when no other experiment is queued or running: an empty plan now ends the run. */
+function isLastInFlight(context: ResearchContext, node: ExperimentNode): boolean {
+  return context.nodes.all().every((other) => other.id === node.id || other.phase === 'completed' || other.phase === 'failed');
 }
 
 function identityOf(context: ResearchContext, node: ExperimentNode): string {
