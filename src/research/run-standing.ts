@@ -11,7 +11,7 @@ export interface RunStanding {
   best?: ExperimentNode;
   bestValue?: number;
   baselineValue?: number;
-  /** Finished, non-headspace experiments since the best was measured. */
+  /** Finished (or planning) experiments after the seeds, measured since the best was. */
   plateauCount: number;
   /** Experiments created after the seeds. */
   iteration: number;
@@ -34,7 +34,7 @@ export function computeStanding(nodes: readonly ExperimentNode[], config: Resear
     best,
     bestValue: best && effectiveMetric(best, nodes, metric),
     baselineValue: baseline && effectiveMetric(baseline, nodes, metric),
-    plateauCount: plateauSince(best, finished),
+    plateauCount: plateauSince(best, nodes.filter((node) => finished.includes(node) || node.phase === 'planning')),
     iteration: nodes.filter((node) => !node.seed).length,
     practicesTried: [...new Set(nodes.filter((node) => !node.seed || node.seed === 'subprocess').flatMap((node) => node.practices))],
     inFlight: nodes.filter((node) => !TERMINAL_PHASES.has(node.phase)),
