@@ -1,7 +1,9 @@
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
+import { writeFileSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunInputs } from '../../src/research/research-setup.ts';
 import type { ExperimentNode } from '../../src/research/experiment-node.ts';
 
@@ -34,15 +36,17 @@ export async function createSandbox(): Promise<Sandbox> {
 
 /**
  * First-run inputs for the stand-in pipeline: short jobs, quick polls. `stepSleepMs` makes each
- * of the 12 steps really take that long, so a job is seen running.
+ * of the 12 steps really take that long, so a job is seen running; jobs wait while
+ * {@link holdFile} exists.
  */
 export function inputsFor(sandbox: Sandbox, settings: RunInputs['settings'] = {}, stepSleepMs = 0): RunInputs {
+  const holdWhile = ` --hold-while ${holdFile(sandbox)}`;
   return {
     workdir: sandbox.workdir,
     pipelineScript: 'train.py',
     sourceDir: sandbox.sourceDir,
     buildCommand: 'python3 -m py_compile train.py',
-    baseLaunchCommand: `python3 train.py --steps 12${stepSleepMs ? ` --step-sleep-ms ${stepSleepMs}` : ''}`,
+    baseLaunchCommand: `python3 train.py --steps 12${stepSleepMs ? ` --step-sleep-ms ${stepSleepMs}` : ''}${holdWhile}`,
     searchSpace: SEARCH_SPACE,
     settings: {
       max_concurrency: 1,
@@ -54,6 +58,11 @@ export function inputsFor(sandbox: Sandbox, settings: RunInputs['settings'] = {}
       ...settings,
     },
   };
+}
+
+/** While this file exists, the stand-in pipeline's jobs wait before their first step. */
+export function holdFile(sandbox: Sandbox): string {
+  return join(sandbox.root, 'hold');
 }
 
 /** Every experiment as saved in engine/nodes/<id>/spec.json. */
@@ -74,4 +83,74 @@ export async function readMasterTable(workdir: string): Promise<{ header: string
 
 export async function readJson<T = Record<string, unknown>>(path: string): Promise<T> {
   return JSON.parse(await readFile(path, 'utf8')) as T;
+}
+
+/** A run of the research loop in a child process (see run-research-child.ts). */
+export function startRunProcess(sandbox: Sandbox, inputs?: RunInputs): ResultPromise {
+  const args = ['--import', 'tsx', CHILD_SCRIPT, sandbox.workdir];
+  if (!inputs) return execa('node', args, { reject: false, cwd: REPOSITORY_ROOT });
+  const { workdir: _workdir, ...rest } = inputs;
+  const inputsPath = join(sandbox.root, 'inputs.json');
+  writeFileSync(inputsPath, JSON.stringify(rest));
+  return execa('node', [...args, inputsPath], { reject: false, cwd: REPOSITORY_ROOT });
+}
+
+const REPOSITORY_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** The phase in each engine/nodes/<id>/status.txt. */
+export async function readPhases(workdir: string): Promise<Map<string, string>> {
+  const dir = join(workdir, 'engine', 'nodes');
+  const ids = await readdir(dir).catch(() => [] as string[]);
+  const phases = new Map<string, string>();
+  for (const id of ids) {
+    const phase = (await readFile(join(dir, id, 'status.txt'), 'utf8').catch(() => '')).trim();
+    if (phase) phases.set(id, phase);
+  }
+  return phases;
+}
+
+/** Resolves once the run log says `count` hypothesis-tree pictures were drawn (or given up). */
+export async function waitForTreePictures(workdir: string, count: number): Promise<void> {
+  const log = join(workdir, 'logs', 'autoresearch.log');
+  const drawn = async () => ((await readFile(log, 'utf8').catch(() => '')).match(/hypothesis_tree\.png/g) ?? []).length;
+  while ((await drawn()) < count) await sleep(20);
+}
+
+/**
+ * Polls the experiments' status files until one is in `phases` (and passes `accept`); returns
+ * its id, or undefined when the child ended first.
+ */
+export async function waitForPhase(
+  workdir: string,
+  child: ResultPromise,
+  phases: readonly string[],
+  accept: (id: string) => boolean = () => true,
+): Promise<string | undefined> {
+  let hasExited = false;
+  void child.finally(() => (hasExited = true));
+  while (!hasExited) {
+    for (const [id, phase] of await readPhases(workdir)) if (phases.includes(phase) && accept(id)) return id;
+    await sleep(2);
+  }
+  return undefined;
+}
+
+/**
+ * Pids of the Chromium processes under `pid` (the picture renderer's). A SIGKILLed run cannot
+ * close its browser; the test ends them as the machine's owner would, and leaves the detached
+ * training jobs, which a resumed run must find again, alone.
+ */
+export async function chromiumDescendants(pid: number): Promise<number[]> {
+  const parents = new Map<number, { ppid: number; name: string }>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(join('/proc', entry, 'stat'), 'utf8').catch(() => '');
+    const match = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
+    if (match) parents.set(Number(entry), { ppid: Number(match[2]), name: match[1]! });
+  }
+  const isUnder = (candidate: number): boolean => {
+    for (let at = parents.get(candidate)?.ppid; at && at > 1; at = parents.get(at)?.ppid) if (at === pid) return true;
+    return false;
+  };
+  return [...parents].filter(([candidate, { name }]) => name.startsWith('chrom') && isUnder(candidate)).map(([candidate]) => candidate);
 }
