@@ -28,8 +28,10 @@ export interface RunInputs {
 const METRIC_MARKER = '[autoresearch]';
 
 /**
- * Writes config.json from the inputs on the first run, or reads it on resume (then the inputs
- * are not needed and are ignored). Bad input is refused before anything is written.
+ * Validates the inputs into the run's configuration on the first run, or reads config.json on
+ * resume (then the inputs are not needed and are ignored). Nothing is written here: config.json
+ * is written by {@link initializeRun} once the source folder has been accepted, so inputs
+ * refused there can be corrected and given again.
  */
 export async function resolveConfig(inputs: RunInputs): Promise<ResearchConfig> {
   const existing = await readConfig(inputs.workdir);
@@ -50,14 +52,14 @@ export async function resolveConfig(inputs: RunInputs): Promise<ResearchConfig> 
     ...inputs.settings,
   });
   if (!parsed.success) throw new SetupError(`Invalid settings: ${describeIssues(parsed.error.issues).join('; ')}.`);
-  await writeConfig(inputs.workdir, parsed.data);
   return parsed.data;
 }
 
 /**
  * Records where the source lives and the anchor commit every experiment starts from, after
- * instrumenting the pipeline when it does not print the metric lines yet. Idempotent: a run
- * whose state.json exists is left as it is.
+ * instrumenting the pipeline when it does not print the metric lines yet, and writes
+ * config.json once the source is accepted. Idempotent: a run whose state.json exists is left as
+ * it is.
  */
 export async function initializeRun(workdir: string, config: ResearchConfig, platform: ResearchPlatform): Promise<RunState> {
   const existing = await readRunState(workdir);
@@ -67,6 +69,7 @@ export async function initializeRun(workdir: string, config: ResearchConfig, pla
   const script = await readFile(join(config.source_dir, config.pipeline_script), 'utf8');
   const isInstrumented = script.includes(METRIC_MARKER);
   const anchor = isInstrumented ? source.anchorCommit : await instrument(workdir, config, platform, source.anchorCommit);
+  if (!(await readConfig(workdir))) await writeConfig(workdir, config);
 
   const state: RunState = {
     schema_version: 1,
