@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { readConfig } from '../research/research-config.ts';
 import { writeFinalReport } from '../research/final-report.ts';
@@ -11,7 +11,9 @@ import { runResearch } from './run-research.ts';
 
 const program = new Command('autoresearch')
   .description('Makes an ML training pipeline faster on its own: baseline, headspace, then a tree of experiments that keeps only what truly helps.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors exit with 2 like every other refused input (commander's own exit code is 1).
+  .exitOverride();
 
 program
   .command('run')
@@ -94,6 +96,8 @@ try {
   await program.parseAsync(process.argv);
   process.exit(0); // samplers and browser handles must not hold a finished command open
 } catch (error) {
+  // commander has already printed its message (and the usage); --help and --version end with 0.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   console.error(`autoresearch: ${(error as Error).message}`);
   process.exit(2);
 }
