@@ -85,17 +85,20 @@ export async function readJson<T = Record<string, unknown>>(path: string): Promi
   return JSON.parse(await readFile(path, 'utf8')) as T;
 }
 
+const CHILD_OPTIONS = { reject: false, cwd: resolve(import.meta.dirname, '..', '..') } as const;
+
 /** A run of the research loop in a child process (see run-research-child.ts). */
-export function startRunProcess(sandbox: Sandbox, inputs?: RunInputs): ResultPromise {
+export type RunProcess = ResultPromise<typeof CHILD_OPTIONS>;
+
+/** Starts a run (with `inputs`) or a resume (without) of the research loop in a child process. */
+export function startRunProcess(sandbox: Sandbox, inputs?: RunInputs): RunProcess {
   const args = ['--import', 'tsx', CHILD_SCRIPT, sandbox.workdir];
-  if (!inputs) return execa('node', args, { reject: false, cwd: REPOSITORY_ROOT });
+  if (!inputs) return execa('node', args, CHILD_OPTIONS);
   const { workdir: _workdir, ...rest } = inputs;
   const inputsPath = join(sandbox.root, 'inputs.json');
   writeFileSync(inputsPath, JSON.stringify(rest));
-  return execa('node', [...args, inputsPath], { reject: false, cwd: REPOSITORY_ROOT });
+  return execa('node', [...args, inputsPath], CHILD_OPTIONS);
 }
-
-const REPOSITORY_ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** The phase in each engine/nodes/<id>/status.txt. */
 export async function readPhases(workdir: string): Promise<Map<string, string>> {
