@@ -4,6 +4,7 @@ import type { TaskOutcome } from '../engine/workflow.ts';
 import { applyConfiguration } from '../platform/agent/offline/apply-configuration.ts';
 import { substituteImage } from '../platform/execution/substitute-image.ts';
 import { createFailure, PlatformError, type FailureInput, type FailureRecord } from '../platform/failure.ts';
+import { JobLostError } from '../platform/execution/execution-errors.ts';
 import type { Job } from '../platform/execution/execution.ts';
 import type { Worktree } from '../platform/workspace/workspace.ts';
 import { fromAgentFailure } from './agent-failure-record.ts';
@@ -153,20 +154,34 @@ async function build(context: ResearchContext, node: ExperimentNode, signal: Abo
   }
 
   // The job name is saved before the launch: after a crash, resume finds the job by this name.
-  const jobName = `${config.run_name}-${node.id}-${node.launch_attempt}`.slice(0, 200);
-  await nodes.update(node.id, { phase: 'launching', image, job_name: jobName });
+  await nodes.update(node.id, { phase: 'launching', image, job_name: jobNameOf(config, node, node.launch_attempt) });
+}
+
+function jobNameOf(config: ResearchContext['config'], node: ExperimentNode, attempt: number): string {
+  return `${config.run_name}-${node.id}-${attempt}`.slice(0, 200);
 }
 
 async function launch(context: ResearchContext, node: ExperimentNode): Promise<void> {
   const { platform, config } = context;
-  const job = await platform.execution.launch({
-    jobName: node.job_name!,
-    command: substituteImage(node.launch_command!, node.image!),
-    cwd: node.worktree!,
-    env: node.launch_env,
-    jobDir: join(runDir(context, node), `job-${node.launch_attempt}`),
-    limits: { stallTimeoutMs: config.job_timeout_s * 1000, wallClockLimitMs: config.wall_clock_limit_s * 1000 },
-  });
+  let job: Job;
+  try {
+    job = await platform.execution.launch({
+      jobName: node.job_name!,
+      command: substituteImage(node.launch_command!, node.image!),
+      cwd: node.worktree!,
+      env: node.launch_env,
+      jobDir: join(runDir(context, node), `job-${node.launch_attempt}`),
+      limits: { stallTimeoutMs: config.job_timeout_s * 1000, wallClockLimitMs: config.wall_clock_limit_s * 1000 },
+    });
+  } catch (error) {
+    if (!(error instanceof JobLostError)) throw error;
+    // A crash between claiming the name and starting the process: nothing ran under that name,
+    // so the launch is made again under the next attempt's name (the claimed one stays taken).
+    const attempt = node.launch_attempt + 1;
+    context.logger.warn({ experiment: node.id, job: node.job_name }, 'job never started; launching it under a new name');
+    await context.nodes.update(node.id, { launch_attempt: attempt, job_name: jobNameOf(config, node, attempt) });
+    return;
+  }
   startSampler(context, node.id, job);
   await context.nodes.update(node.id, { phase: 'running', started_at: job.startedAt });
   context.logger.info({ experiment: node.id, job: job.name }, 'job launched');
