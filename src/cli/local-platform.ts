@@ -4,11 +4,11 @@ import { agentRegistry, defaultAgentName } from '../platform/agent/agent-registr
 import type { CodingAgent } from '../platform/agent/coding-agent.ts';
 import { CostLedger } from '../platform/agent/cost/cost-ledger.ts';
 import { OfflineCodingAgent } from '../platform/agent/offline/offline-coding-agent.ts';
-import { ShellArtifacts } from '../platform/artifacts/local/shell-artifacts.ts';
+import { createArtifacts } from '../platform/artifacts/artifacts-registry.ts';
 import { LocalEvidence } from '../platform/evidence/local-evidence.ts';
 import { SystemSampler } from '../platform/evidence/system-sampler.ts';
-import { LocalExecution } from '../platform/execution/local/local-execution.ts';
-import { GitWorkspace } from '../platform/workspace/local/git-workspace.ts';
+import { createExecution } from '../platform/execution/execution-registry.ts';
+import { createWorkspace } from '../platform/workspace/workspace-registry.ts';
 import type { ResearchConfig } from '../research/research-config.ts';
 import type { ResearchPlatform } from '../research/research-context.ts';
 
@@ -18,15 +18,15 @@ import type { ResearchPlatform } from '../research/research-context.ts';
  */
 export function createLocalPlatform(workdir: string, config: ResearchConfig, logger: Logger): ResearchPlatform {
   return {
-    workspace: new GitWorkspace({
+    workspace: createWorkspace('local', {
       sourceDir: config.source_dir,
       worktreesRoot: join(workdir, 'worktrees'),
       runId: config.run_name,
       ignoredPaths: [workdir],
       logger: logger.child({ capability: 'workspace' }),
     }),
-    artifacts: new ShellArtifacts({ timeoutMs: config.build_timeout_s * 1000, logger: logger.child({ capability: 'artifacts' }) }),
-    execution: new LocalExecution({ indexDir: join(workdir, 'engine', 'jobs'), logger: logger.child({ capability: 'execution' }) }),
+    artifacts: createArtifacts('local', { timeoutMs: config.build_timeout_s * 1000, logger: logger.child({ capability: 'artifacts' }) }),
+    execution: createExecution('local', { indexDir: join(workdir, 'engine', 'jobs'), logger: logger.child({ capability: 'execution' }) }),
     evidence: new LocalEvidence({ logger: logger.child({ capability: 'evidence' }) }),
     agent: createAgent(workdir, config, logger),
     createSampler: () => new SystemSampler({ cpu: { intervalMs: 500 } }),
