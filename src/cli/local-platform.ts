@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { agentRegistry, defaultAgentName } from '../platform/agent/agent-registry.ts';
 import type { CodingAgent } from '../platform/agent/coding-agent.ts';
 import { CostLedger } from '../platform/agent/cost/cost-ledger.ts';
-import { OfflineCodingAgent } from '../platform/agent/offline/offline-coding-agent.ts';
 import { createArtifacts } from '../platform/artifacts/artifacts-registry.ts';
 import { LocalEvidence } from '../platform/evidence/local-evidence.ts';
 import { SystemSampler } from '../platform/evidence/system-sampler.ts';
@@ -34,16 +33,17 @@ export function createLocalPlatform(workdir: string, config: ResearchConfig, log
 }
 
 function createAgent(workdir: string, config: ResearchConfig, logger: Logger): CodingAgent {
-  if (config.agent.name === 'offline') {
-    return new OfflineCodingAgent(config.search_space, { minEffectFraction: config.min_effect_pct / 100 });
-  }
   return agentRegistry.create(config.agent.name, {
     env: process.env,
     logger: logger.child({ capability: 'agent' }),
     logsDir: join(workdir, 'logs'),
     ledger: new CostLedger(join(workdir, 'logs', 'ledger.jsonl')),
     budget: { ...(config.budget.usd !== undefined && { maxUsd: config.budget.usd }), ...(config.budget.job_hours !== undefined && { maxJobHours: config.budget.job_hours }) },
-    settings: { ...(config.agent.model && { model: config.agent.model }), ...(config.agent.replay_dir && { replayDir: config.agent.replay_dir }) },
+    settings: {
+      ...(config.agent.model && { model: config.agent.model }),
+      ...(config.agent.replay_dir && { replayDir: config.agent.replay_dir }),
+      ...(config.agent.name === 'offline' && { searchSpace: config.search_space, minEffectFraction: config.min_effect_pct / 100 }),
+    },
   });
 }
 

@@ -5,6 +5,8 @@ import { AnthropicAgent } from './anthropic/anthropic-agent.ts';
 import type { CodingAgent } from './coding-agent.ts';
 import type { BudgetLimits } from './cost/budget.ts';
 import type { CostLedger } from './cost/cost-ledger.ts';
+import { OfflineCodingAgent } from './offline/offline-coding-agent.ts';
+import { searchSpaceSchema } from './offline/search-space.ts';
 import { ReplayAgent } from './replay/replay-agent.ts';
 
 /**
@@ -94,7 +96,24 @@ export function createReplayAgent(options: AgentFactoryOptions): CodingAgent {
 }
 
 /** The process-wide registry, with the built-in implementations. */
-export const agentRegistry = new AgentRegistry().register('anthropic', createAnthropicAgent).register('replay', createReplayAgent);
+const OfflineSettings = z.object({
+  searchSpace: searchSpaceSchema.optional(),
+  minEffectFraction: z.number().min(0).max(1).optional(),
+});
+
+/**
+ * Builds the offline agent. `settings.searchSpace` is the run's declared search space (without
+ * one it can only stop); `settings.minEffectFraction` the smallest relative gain it counts.
+ */
+export function createOfflineAgent(options: AgentFactoryOptions): CodingAgent {
+  const settings = OfflineSettings.parse(options.settings ?? {});
+  return new OfflineCodingAgent(settings.searchSpace, definedOnly({ minEffectFraction: settings.minEffectFraction }));
+}
+
+export const agentRegistry = new AgentRegistry()
+  .register('anthropic', createAnthropicAgent)
+  .register('offline', createOfflineAgent)
+  .register('replay', createReplayAgent);
 
 function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };

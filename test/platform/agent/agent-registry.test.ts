@@ -14,7 +14,7 @@ describe('agent registry', () => {
   it('lists the valid names when an unknown agent is requested', () => {
     const create = () => agentRegistry.create('gpt', { env: {} });
     expect(create).toThrow(UnknownAgentError);
-    expect(create).toThrow('No agent named "gpt". Known agents: anthropic, replay. Pick one of these with the agent setting.');
+    expect(create).toThrow('No agent named "gpt". Known agents: anthropic, offline, replay. Pick one of these with the agent setting.');
   });
 
   it('creates the anthropic agent from the environment and validated settings', () => {
@@ -35,6 +35,14 @@ describe('agent registry', () => {
   it('creates the replay agent from settings.replayDir', () => {
     expect(agentRegistry.create('replay', { env: {}, settings: { replayDir: '/rec' } })).toBeInstanceOf(ReplayAgent);
     expect(() => agentRegistry.create('replay', { env: {} })).toThrow('The replay agent needs settings.replayDir');
+  });
+
+  it('creates the offline agent, which plans without a key and edits no code', () => {
+    const agent = agentRegistry.create('offline', { env: {} });
+    expect(agent.name).toBe('offline');
+    expect(agent.canEditCode).toBe(false);
+    expect(agentRegistry.names()).toEqual(['anthropic', 'offline', 'replay']);
+    expect(() => agentRegistry.create('offline', { env: {}, settings: { minEffectFraction: 2 } })).toThrow();
   });
 
   it('accepts new implementations by registration', () => {
