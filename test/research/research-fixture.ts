@@ -157,3 +157,16 @@ export async function chromiumDescendants(pid: number): Promise<number[]> {
   };
   return [...parents].filter(([candidate, { name }]) => name.startsWith('chrom') && isUnder(candidate)).map(([candidate]) => candidate);
 }
+
+/** Polls engine/jobs until a job name is claimed; returns the claim's file name, or undefined when the child ended first. */
+export async function waitForClaim(workdir: string, child: RunProcess): Promise<string | undefined> {
+  let hasExited = false;
+  void child.finally(() => (hasExited = true));
+  while (!hasExited) {
+    const claims = await readdir(join(workdir, 'engine', 'jobs')).catch(() => [] as string[]);
+    const claim = claims.find((name) => name.endsWith('.json'));
+    if (claim) return claim;
+    await sleep(1);
+  }
+  return undefined;
+}
