@@ -20,15 +20,14 @@ export async function analyzeExperiment(context: ResearchContext, node: Experime
   const note = await context.exclusive(() => decide(context, node));
   const evidence = await readEvidence(context, node);
   const standing = computeStanding(context.nodes.all(), context.config);
+  const floorMs = await comparableFloorMs(context, evidence, standing.headspace);
 
   const reply = await context.platform.agent.analyze({
     experiment: briefOf(node),
     metrics: numeric(node.metrics),
     baselineMetrics: {
       ...numeric(standing.baseline?.metrics),
-      ...(standing.headspace?.metrics?.steady_step_time_ms !== undefined && {
-        headspace_steady_step_time_ms: standing.headspace.metrics.steady_step_time_ms,
-      }),
+      ...(floorMs !== undefined && { headspace_steady_step_time_ms: floorMs }),
     },
     stageStats: stageTable(evidence),
     logTail: evidence ? evidence.logTail.stdout.slice(-60).join('\n') : '',
@@ -58,11 +57,30 @@ async function decide(context: ResearchContext, node: ExperimentNode): Promise<s
     confirmImprovements: context.config.confirm_improvements,
   });
   for (const update of judgement.updates) {
-    await context.nodes.update(update.id, { verdict: update.verdict, ...(update.confirmed !== undefined && { confirmed: update.confirmed }) });
+    await context.nodes.update(update.id, {
+      verdict: update.verdict,
+      ...(update.confirmed !== undefined && { confirmed: update.confirmed }),
+      ...(update.note !== undefined && { notes: update.note }),
+    });
   }
   await context.nodes.update(node.id, { notes: judgement.note });
   context.logger.info({ experiment: node.id, verdict: context.nodes.get(node.id)!.verdict, note: judgement.note }, 'experiment judged');
   return judgement.note;
+}
+
+/**
+ * The headspace floor in step time, when it applies to this run: the floor was measured at the
+ * baseline's batch size, and a step of another size has another floor.
+ */
+async function comparableFloorMs(
+  context: ResearchContext,
+  evidence: EvidenceResult | undefined,
+  headspace: ExperimentNode | undefined,
+): Promise<number | undefined> {
+  const floorMs = headspace?.metrics?.steady_step_time_ms;
+  if (!headspace || floorMs === undefined) return undefined;
+  const floorEvidence = await readEvidence(context, headspace);
+  return floorEvidence?.batchSize === evidence?.batchSize ? floorMs : undefined;
 }
 
 async function readEvidence(context: ResearchContext, node: ExperimentNode): Promise<EvidenceResult | undefined> {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlanRequest } from '../platform/agent/agent-requests.ts';
+import { runFindings } from './run-findings.ts';
 import type { ExperimentNode } from './experiment-node.ts';
 import { masterTableText } from './master-table.ts';
 import { noiseMarginPct } from './noise-margin.ts';
@@ -31,7 +32,7 @@ export function buildPlanRequest(context: ResearchContext, node: ExperimentNode,
     bestId: best?.id ?? null,
     baselineId: standing.baseline?.id ?? null,
     lastAnalysis: '',
-    findings: all.flatMap((other) => other.findings.map((f) => `[${other.id}] ${f}`)).slice(-MAX_FINDINGS),
+    findings: runFindings(all, MAX_FINDINGS),
     practicesTried: standing.practicesTried.filter(isPractice),
     searchSpace: (context.config.search_space?.knobs ?? []).map((knob) => ({
       name: knob.name,

@@ -1,6 +1,7 @@
 import { buildHypothesisTreeMermaid } from '../render/hypothesis-tree-mermaid.ts';
 import type { RunView } from '../render/run-view.ts';
 import { describeChange } from './master-table.ts';
+import { runFindings } from './run-findings.ts';
 import type { ExperimentNode } from './experiment-node.ts';
 import { gainPct, metricOf } from './primary-metric.ts';
 import type { RunState } from './run-state.ts';
@@ -24,7 +25,7 @@ export function summaryMarkdown(runName: string, nodes: readonly ExperimentNode[
   lines.push('## Running', '', ...(running.length ? running.map((n) => `- ${n.id} (${n.phase}): ${describeChange(n)}`) : ['(none)']), '');
   lines.push('## Queued', '', ...(queued.length ? queued.map((n) => `- ${n.id} (priority ${n.priority}): ${describeChange(n)}`) : ['(none)']), '');
 
-  const findings = nodes.flatMap((node) => node.findings.map((f) => `- [${node.id}] ${f}`)).slice(-MAX_FINDINGS);
+  const findings = runFindings(nodes, MAX_FINDINGS).map((finding) => `- ${finding}`);
   lines.push('## Findings', '', ...(findings.length ? findings : ['(none yet)']), '');
   lines.push('## Hypothesis tree', '', '```mermaid', buildHypothesisTreeMermaid(view, { maxChars: 30_000 }), '```', '');
   return lines.join('\n');

@@ -11,7 +11,7 @@ export interface DecisionSettings {
 
 /** What the decision changes: verdicts of one or more experiments, and whether to re-run one. */
 export interface Judgement {
-  updates: { id: string; verdict: ExperimentNode['verdict']; confirmed?: boolean }[];
+  updates: { id: string; verdict: ExperimentNode['verdict']; confirmed?: boolean; note?: string }[];
   /** Queue a confirmation repeat of this experiment before it may become the best. */
   confirm?: string;
   /** One line for logs and notes. */
@@ -91,7 +91,7 @@ function judgeConfirmation(
   return {
     updates: [
       { id: repeat.id, verdict: 'no_gain' },
-      { id: original.id, verdict: isConfirmed ? 'improved' : 'no_gain', confirmed: isConfirmed },
+      { id: original.id, verdict: isConfirmed ? 'improved' : 'no_gain', confirmed: isConfirmed, note },
     ],
     note,
   };
