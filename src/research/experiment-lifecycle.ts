@@ -9,7 +9,8 @@ import type { Job } from '../platform/execution/execution.ts';
 import type { Worktree } from '../platform/workspace/workspace.ts';
 import { fromAgentFailure } from './agent-failure-record.ts';
 import { collectEvidence } from './evidence-step.ts';
-import type { ExperimentNode } from './experiment-node.ts';
+import { TERMINAL_PHASES, type ExperimentNode } from './experiment-node.ts';
+import { specOf } from './experiment-spec.ts';
 import { analyzeExperiment } from './analysis-step.ts';
 import { planFollowUps } from './planning-step.ts';
 import type { ResearchContext } from './research-context.ts';
@@ -91,8 +92,15 @@ async function step(context: ResearchContext, node: ExperimentNode, signal: Abor
       return planFollowUps(context, node);
     case 'completed':
     case 'failed':
-      return { status: node.phase, children: [] };
+      // Finished before the engine recorded it (a crash in between): its planned children were
+      // never handed over, so they are handed over now (the engine drops those it already holds).
+      return { status: node.phase, children: unfinishedChildren(context, node).map(specOf) };
   }
+}
+
+function unfinishedChildren(context: ResearchContext, node: ExperimentNode): ExperimentNode[] {
+  const children = (node.planned_children ?? []).map((id) => context.nodes.get(id));
+  return children.filter((child): child is ExperimentNode => Boolean(child) && !TERMINAL_PHASES.has(child!.phase));
 }
 
 async function prepare(context: ResearchContext, node: ExperimentNode, signal: AbortSignal): Promise<void> {
