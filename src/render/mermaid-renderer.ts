@@ -60,7 +60,16 @@ export class MermaidRenderer {
   static async launch(options: MermaidRendererOptions = {}): Promise<MermaidRenderer> {
     const executablePath = resolveChromiumExecutable(options.chromiumPath);
     const startedAt = Date.now();
-    const browser = await puppeteer.launch({ executablePath, headless: true, args: chromiumArgs });
+    // Puppeteer's own signal handlers would exit the process on Ctrl+C before the engine records
+    // an interrupted checkpoint; the caller closes the browser instead.
+    const browser = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      args: chromiumArgs,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
     options.logger?.debug({ executablePath, durationMs: Date.now() - startedAt }, 'chromium started');
 
     return new MermaidRenderer(browser, options.renderTimeoutMs ?? 60_000, clampScale(options.deviceScaleFactor ?? 1.5));

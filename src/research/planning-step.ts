@@ -43,6 +43,9 @@ async function planAndSave(context: ResearchContext, node: ExperimentNode): Prom
   );
   if (!reply.ok) {
     await context.nodes.update(node.id, { followup_failure: fromAgentFailure(reply.failure, 'planning_failed', 'planning') });
+    if (prepared.fixed.length === 0 && isLastInFlight(context, node)) {
+      await context.setStopReason('planning_failed', `the planner's reply for ${node.id} failed: ${reply.failure.message}`);
+    }
     return saveChildren(context, node, prepared.fixed);
   }
   if (reply.value.action === 'stop') {

@@ -65,7 +65,9 @@ export async function initializeRun(workdir: string, config: ResearchConfig, pla
   const existing = await readRunState(workdir);
   if (existing) return existing;
 
-  const source = await platform.workspace.detect();
+  const source = await platform.workspace.detect().catch((error: Error) => {
+    throw new SetupError(`--source-dir ${config.source_dir}: ${error.message}`, { cause: error });
+  });
   const script = await readFile(join(config.source_dir, config.pipeline_script), 'utf8');
   const isInstrumented = script.includes(METRIC_MARKER);
   const anchor = isInstrumented ? source.anchorCommit : await instrument(workdir, config, platform, source.anchorCommit);
