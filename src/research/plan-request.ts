@@ -64,7 +64,8 @@ function historyEntry(node: ExperimentNode, all: readonly ExperimentNode[], stan
     id: node.id,
     name: node.name,
     parentId: node.parent_id,
-    status: node.phase,
+    // An experiment being planned from (or still analysed) is measured: it is history, not pending.
+    status: node.failure ? 'failed' : node.phase === 'planning' || node.phase === 'analyzing' ? 'completed' : node.phase,
     change: { ...node.change, knobs: { ...node.knobs, '@subprocess': node.subprocess } },
     practices: node.practices,
     metrics,
