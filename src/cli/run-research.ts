@@ -43,7 +43,7 @@ export async function runResearch(inputs: RunInputs, options: { showProgress?: b
       logger,
       pollIntervalMs: config.poll_interval_s * 1000,
     }).run();
-    await workflow.close();
+    await workflow.close({ pictures: engine.status !== 'interrupted' });
     const { state } = workflow.context;
     return { engine, standing: computeStanding(workflow.context.nodes.all(), config), config, stopReason: state.stop_reason, stopDetail: state.stop_detail };
   } finally {

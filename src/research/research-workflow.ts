@@ -77,10 +77,13 @@ export class ResearchWorkflow implements Workflow {
     return advanceExperiment(this.context, node.node_id ?? spec.id, task.signal);
   }
 
-  /** Stops the samplers of jobs still running (they run on; resume samples them again). */
-  async close(): Promise<void> {
+  /**
+   * Stops the samplers of jobs still running (they run on; resume samples them again) and writes
+   * the views a last time; `pictures: false` skips the PNGs so an interrupted run exits promptly.
+   */
+  async close(options: { pictures?: boolean } = {}): Promise<void> {
     for (const sampler of this.context.samplers.values()) await sampler.stop().catch(() => undefined);
     this.context.samplers.clear();
-    await this.views.flush();
+    await this.views.flush(options);
   }
 }

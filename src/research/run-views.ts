@@ -31,6 +31,7 @@ export interface RunViewsOptions {
 export class RunViews {
   #running: Promise<void> | undefined;
   #isRequested = false;
+  #skipPictures = false;
 
   constructor(private readonly options: RunViewsOptions) {}
 
@@ -40,10 +41,16 @@ export class RunViews {
     this.#running ??= this.#loop();
   }
 
-  /** Refreshes now and waits for it, e.g. before the process exits. */
-  async flush(): Promise<void> {
+  /**
+   * Refreshes now and waits for it, e.g. before the process exits. With `pictures: false` the
+   * PNGs are left as they are (drawing them takes seconds; an interrupted run exits promptly).
+   */
+  async flush(options: { pictures?: boolean } = {}): Promise<void> {
+    await this.#running;
+    this.#skipPictures = options.pictures === false;
     this.request();
     await this.#running;
+    this.#skipPictures = false;
   }
 
   async #loop(): Promise<void> {
@@ -66,7 +73,7 @@ export class RunViews {
     await writeJsonDurably(join(workdir, 'engine', 'tree.json'), all);
     await writeMasterTable(workdir, all, standing.best?.id);
     await writeFileDurably(join(workdir, 'summary.md'), summaryMarkdown(config.run_name, all, standing, state, view));
-    if (this.options.drawPictures !== false) await renderAll(view, workdir, { logger });
+    if (this.options.drawPictures !== false && !this.#skipPictures) await renderAll(view, workdir, { logger });
   }
 
   #stateWith(standing: ReturnType<typeof computeStanding>, all: ReturnType<NodeStore['all']>): RunState {
