@@ -46,22 +46,3 @@ export class BuildFailedError extends ArtifactsError {
     );
   }
 }
-
-/** Thrown when an artifacts implementation is requested by a name that is not registered. */
-export class UnknownArtifactsError extends ArtifactsError {
-  override readonly name = 'UnknownArtifactsError';
-
-  constructor(
-    readonly requested: string,
-    readonly validNames: readonly string[],
-  ) {
-    super(
-      createFailure({
-        kind: 'configuration_invalid',
-        phase: 'setup',
-        message: `Unknown artifacts "${requested}"; expected one of: ${validNames.join(', ')}.`,
-        details: { requested, validNames: [...validNames] },
-      }),
-    );
-  }
-}

@@ -75,22 +75,3 @@ export class ImageSubstitutionError extends ExecutionError {
     );
   }
 }
-
-/** Thrown when an execution implementation is requested by a name that is not registered. */
-export class UnknownExecutionError extends ExecutionError {
-  override readonly name = 'UnknownExecutionError';
-
-  constructor(
-    readonly requested: string,
-    readonly validNames: readonly string[],
-  ) {
-    super(
-      createFailure({
-        kind: 'configuration_invalid',
-        phase: 'setup',
-        message: `Unknown execution "${requested}"; expected one of: ${validNames.join(', ')}.`,
-        details: { requested, validNames: [...validNames] },
-      }),
-    );
-  }
-}

@@ -97,22 +97,3 @@ export class WorktreeConflictError extends WorkspaceError {
     );
   }
 }
-
-/** Thrown when a workspace implementation is requested by a name that is not registered. */
-export class UnknownWorkspaceError extends WorkspaceError {
-  override readonly name = 'UnknownWorkspaceError';
-
-  constructor(
-    readonly requested: string,
-    readonly validNames: readonly string[],
-  ) {
-    super(
-      createFailure({
-        kind: 'configuration_invalid',
-        phase: 'setup',
-        message: `Unknown workspace "${requested}"; expected one of: ${validNames.join(', ')}.`,
-        details: { requested, validNames: [...validNames] },
-      }),
-    );
-  }
-}

@@ -1,8 +1,9 @@
+import { UnknownImplementationError } from '../../../src/platform/implementation-registry.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BuildFailedError, UnknownArtifactsError } from '../../../src/platform/artifacts/artifacts-errors.ts';
+import { BuildFailedError } from '../../../src/platform/artifacts/artifacts-errors.ts';
 import { createArtifacts } from '../../../src/platform/artifacts/artifacts-registry.ts';
 import type { BuildRequest } from '../../../src/platform/artifacts/artifacts.ts';
 import { ShellArtifacts } from '../../../src/platform/artifacts/local/shell-artifacts.ts';
@@ -111,7 +112,7 @@ describe('build', () => {
 describe('createArtifacts', () => {
   it('builds the local implementation and lists the valid names for an unknown one', () => {
     expect(createArtifacts('local')).toBeInstanceOf(ShellArtifacts);
-    expect(() => createArtifacts('bazel')).toThrow(UnknownArtifactsError);
+    expect(() => createArtifacts('bazel')).toThrow(UnknownImplementationError);
     expect(() => createArtifacts('bazel')).toThrow('Unknown artifacts "bazel"; expected one of: local.');
   });
 });

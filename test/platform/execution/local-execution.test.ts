@@ -1,3 +1,4 @@
+import { UnknownImplementationError } from '../../../src/platform/implementation-registry.ts';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JobLostError, LaunchFailedError, UnknownExecutionError } from '../../../src/platform/execution/execution-errors.ts';
+import { JobLostError, LaunchFailedError } from '../../../src/platform/execution/execution-errors.ts';
 import { createExecution } from '../../../src/platform/execution/execution-registry.ts';
 import { jobFailure } from '../../../src/platform/execution/job-failure.ts';
 import { FailureRecordSchema } from '../../../src/platform/failure.ts';
@@ -265,7 +266,7 @@ describe('crash safety', () => {
 describe('createExecution', () => {
   it('builds the local execution and lists the valid names for an unknown one', () => {
     expect(createExecution('local', { indexDir: folder })).toBeInstanceOf(LocalExecution);
-    expect(() => createExecution('slurm', { indexDir: folder })).toThrow(UnknownExecutionError);
+    expect(() => createExecution('slurm', { indexDir: folder })).toThrow(UnknownImplementationError);
     expect(() => createExecution('slurm', { indexDir: folder })).toThrow('Unknown execution "slurm"; expected one of: local.');
   });
 });

@@ -1,3 +1,4 @@
+import { UnknownImplementationError } from '../../../src/platform/implementation-registry.ts';
 import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,6 @@ import {
   DirtySourceError,
   GitCommandError,
   NotARepositoryError,
-  UnknownWorkspaceError,
   WorktreeConflictError,
 } from '../../../src/platform/workspace/workspace-errors.ts';
 import { createWorkspace } from '../../../src/platform/workspace/workspace-registry.ts';
@@ -214,7 +214,7 @@ describe('createWorkspace', () => {
     const options = { sourceDir: '.', worktreesRoot: '/tmp/x', runId: 'r' };
 
     expect(createWorkspace('local', options)).toBeInstanceOf(GitWorkspace);
-    expect(() => createWorkspace('svn', options)).toThrow(UnknownWorkspaceError);
+    expect(() => createWorkspace('svn', options)).toThrow(UnknownImplementationError);
     expect(() => createWorkspace('svn', options)).toThrow('Unknown workspace "svn"; expected one of: local.');
   });
 });
