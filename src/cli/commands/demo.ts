@@ -46,7 +46,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<{ outcome: Run
       settings: {
         max_concurrency: 1,
         max_iterations: 30,
-        patience: 10,
+        patience: 12,
         job_timeout_s: 60,
         wall_clock_limit_s: 120,
         poll_interval_s: 0.25,
