@@ -68,7 +68,7 @@ export class MermaidRenderer {
       args: chromiumArgs,
       handleSIGINT: false,
       handleSIGTERM: false,
-      handleSIGHUP: false,
+      handleSIGHUP: true, // a closed terminal: close the browser rather than orphan it
     });
     options.logger?.debug({ executablePath, durationMs: Date.now() - startedAt }, 'chromium started');
 
