@@ -7,6 +7,7 @@ import { fromAgentFailure } from './agent-failure-record.ts';
 import type { ExperimentNode, MeasuredMetrics } from './experiment-node.ts';
 import { briefOf, runDir } from './experiment-lifecycle.ts';
 import { masterTableText } from './master-table.ts';
+import { pipelineSource } from './plan-request.ts';
 import type { ResearchContext } from './research-context.ts';
 import { computeStanding } from './run-standing.ts';
 import { judge } from './verdict.ts';
@@ -32,7 +33,7 @@ export async function analyzeExperiment(context: ResearchContext, node: Experime
     stageStats: stageTable(evidence),
     logTail: evidence ? evidence.logTail.stdout.slice(-60).join('\n') : '',
     masterTable: masterTableText(context.nodes.all(), standing.best?.id),
-    source: await pipelineSource(context, node),
+    source: [...(await pipelineSource(context, node)), ...(await changeDiff(context, node))],
   });
 
   const current = context.nodes.get(node.id)!;
@@ -88,11 +89,10 @@ async function readEvidence(context: ResearchContext, node: ExperimentNode): Pro
   return text ? (JSON.parse(text) as EvidenceResult) : undefined;
 }
 
-async function pipelineSource(context: ResearchContext, node: ExperimentNode): Promise<{ path: string; text: string }[]> {
-  if (!node.worktree) return [];
-  const path = context.config.pipeline_script;
-  const text = await readFile(join(node.worktree, path), 'utf8').catch(() => '');
-  return text ? [{ path, text }] : [];
+/** The experiment's change against its parent, shown to the agent as one more file. */
+async function changeDiff(context: ResearchContext, node: ExperimentNode): Promise<{ path: string; text: string }[]> {
+  const text = await readFile(join(runDir(context, node), 'change.diff'), 'utf8').catch(() => '');
+  return text.trim() ? [{ path: 'change.diff', text }] : [];
 }
 
 function numeric(metrics: MeasuredMetrics | undefined): Record<string, number> {

@@ -65,7 +65,7 @@ async function repairStartup(context: ResearchContext, node: ExperimentNode, mes
   const worktree = await workspace.createWorktree({ experimentId: node.id, baseCommit: node.base_commit! });
   const attempt = node.repair_attempt + 1;
   const reply = await agent.repairStartup({
-    target: targetOf(context, worktree),
+    target: targetOf(context.config.pipeline_script, worktree),
     experiment: briefOf(node),
     attempt,
     maxAttempts: Math.max(1, context.config.startup_repair_attempts),

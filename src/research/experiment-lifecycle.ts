@@ -134,7 +134,7 @@ async function applyCodeChange(context: ResearchContext, node: ExperimentNode, w
   }
   signal.throwIfAborted();
   const reply = await agent.applyChanges({
-    target: targetOf(context, worktree),
+    target: targetOf(context.config.pipeline_script, worktree),
     experiment: briefOf(node),
     parentSummary: node.parent_id ?? '',
   });
@@ -252,18 +252,21 @@ export function launchCommandOf(node: ExperimentNode, base: string, context: Res
   return { command: applied.command, env: { ...applied.env } };
 }
 
+/** `<workdir>/runs/<id>`: the experiment's logs, metrics, diff and analysis. */
 export function runDir(context: ResearchContext, node: ExperimentNode): string {
   return join(context.workdir, 'runs', node.id);
 }
 
-export function targetOf(context: ResearchContext, worktree: Worktree) {
+/** Where a code-editing agent may work: the experiment's worktree, limited to the source folder. */
+export function targetOf(pipelineScript: string, worktree: Worktree) {
   return {
     worktreeDir: worktree.path,
     sourceDir: relative(worktree.path, worktree.sourceDir) || '.',
-    pipelineScript: context.config.pipeline_script,
+    pipelineScript,
   };
 }
 
+/** The experiment as an agent request describes it. */
 export function briefOf(node: ExperimentNode) {
   return {
     id: node.id,
@@ -275,4 +278,3 @@ export function briefOf(node: ExperimentNode) {
   };
 }
 
-export { ExperimentFailure, fail };

@@ -12,6 +12,8 @@ import { effectiveMetric } from './verdict.ts';
 
 /** Findings kept in a planning prompt; the newest are kept when there are more. */
 const MAX_FINDINGS = 40;
+/** The latest analysis is cut to this length in a planning prompt. */
+const MAX_ANALYSIS_CHARS = 8000;
 
 /**
  * Everything the planner needs, in one stateless request. Each history entry carries the full
@@ -19,7 +21,7 @@ const MAX_FINDINGS = 40;
  * signed so that higher is better (`primary`) and the noise margin in the same unit
  * (`noise_margin`), so a planner needs no knowledge of which metric was chosen.
  */
-export function buildPlanRequest(context: ResearchContext, node: ExperimentNode, standing: RunStanding, maxProposals: number): PlanRequest {
+export async function buildPlanRequest(context: ResearchContext, node: ExperimentNode, standing: RunStanding, maxProposals: number): Promise<PlanRequest> {
   const all = context.nodes.all();
   const best = standing.best;
   return {
@@ -31,7 +33,7 @@ export function buildPlanRequest(context: ResearchContext, node: ExperimentNode,
     history: all.map((other) => historyEntry(other, all, standing)),
     bestId: best?.id ?? null,
     baselineId: standing.baseline?.id ?? null,
-    lastAnalysis: '',
+    lastAnalysis: (await analysisText(context, node)).slice(0, MAX_ANALYSIS_CHARS),
     findings: runFindings(all, MAX_FINDINGS),
     practicesTried: standing.practicesTried.filter(isPractice),
     searchSpace: (context.config.search_space?.knobs ?? []).map((knob) => ({
@@ -43,7 +45,7 @@ export function buildPlanRequest(context: ResearchContext, node: ExperimentNode,
     })),
     canEditCode: context.platform.agent.canEditCode,
     masterTable: masterTableText(all, best?.id),
-    source: [],
+    source: await pipelineSource(context, best ?? node),
     reviews: [],
     notes: context.config.notes,
   };
@@ -79,7 +81,15 @@ function isPractice(value: string): value is 'other' {
   return PRACTICES.has(value);
 }
 
-/** The newest analysis text of an experiment, for prompts that want it. */
-export async function analysisText(context: ResearchContext, node: ExperimentNode): Promise<string> {
+/** The analysis an experiment's analyzing step wrote, or '' when there is none. */
+async function analysisText(context: ResearchContext, node: ExperimentNode): Promise<string> {
   return readFile(join(context.workdir, 'runs', node.id, 'analysis.md'), 'utf8').catch(() => '');
+}
+
+/** The pipeline script as the experiment ran it (its worktree), for agents that read code. */
+export async function pipelineSource(context: ResearchContext, node: ExperimentNode): Promise<{ path: string; text: string }[]> {
+  if (!node.worktree) return [];
+  const path = context.config.pipeline_script;
+  const text = await readFile(join(node.worktree, path), 'utf8').catch(() => '');
+  return text ? [{ path, text }] : [];
 }

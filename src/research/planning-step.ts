@@ -92,7 +92,7 @@ async function prepare(context: ResearchContext, node: ExperimentNode): Promise<
   const remaining = context.config.max_iterations - standing.iteration - fixed.length;
   const maxProposals = Math.min(freeSlots, remaining, 10);
   if (maxProposals <= 0) return { fixed };
-  return { fixed, request: buildPlanRequest(context, node, standing, maxProposals) };
+  return { fixed, request: await buildPlanRequest(context, node, standing, maxProposals) };
 }
 
 function confirmationOf(context: ResearchContext, node: ExperimentNode, all: readonly ExperimentNode[]): ExperimentNode[] {

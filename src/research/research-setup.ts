@@ -70,7 +70,7 @@ export async function initializeRun(workdir: string, config: ResearchConfig, pla
   });
   const script = await readFile(join(config.source_dir, config.pipeline_script), 'utf8');
   const isInstrumented = script.includes(METRIC_MARKER);
-  const anchor = isInstrumented ? source.anchorCommit : await instrument(workdir, config, platform, source.anchorCommit);
+  const anchor = isInstrumented ? source.anchorCommit : await instrument(config, platform, source.anchorCommit);
   if (!(await readConfig(workdir))) await writeConfig(workdir, config);
 
   const state: RunState = {
@@ -89,15 +89,13 @@ export async function initializeRun(workdir: string, config: ResearchConfig, pla
   return state;
 }
 
-async function instrument(workdir: string, config: ResearchConfig, platform: ResearchPlatform, anchor: string): Promise<string> {
+async function instrument(config: ResearchConfig, platform: ResearchPlatform, anchor: string): Promise<string> {
   const worktree = await platform.workspace.createWorktree({ experimentId: 'instrumentation', baseCommit: anchor });
-  const reply = await platform.agent.instrument({ target: targetOf({ config } as never, worktree) });
+  const reply = await platform.agent.instrument({ target: targetOf(config.pipeline_script, worktree) });
   if (!reply.ok) {
     throw new SetupError(`The pipeline ${config.pipeline_script} does not print "${METRIC_MARKER}" metric lines and could not be instrumented: ${reply.failure.message}`);
   }
-  const commit = await platform.workspace.commit(worktree, 'autoresearch: add TTFB and per-step timing lines');
-  void workdir;
-  return commit;
+  return platform.workspace.commit(worktree, 'autoresearch: add TTFB and per-step timing lines');
 }
 
 async function requireDirectory(path: string | undefined, flag: string): Promise<string> {
