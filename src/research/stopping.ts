@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { CostLedger } from '../platform/agent/cost/cost-ledger.ts';
+import { bestPracticeOf } from '../platform/agent/offline/proposal-text.ts';
 import type { ResearchContext } from './research-context.ts';
 import type { RunStanding } from './run-standing.ts';
 
@@ -9,10 +10,14 @@ export interface StopDecision {
   detail: string;
 }
 
+/** The practices a run should try before a plateau may end it (where the run can try them). */
+export const KNOWN_PRACTICES = ['subprocess_loading', 'batch_size_tuning', 'concurrency_tuning'] as const;
+
 /**
  * The stopping rules, enforced in code (the planner may stop earlier, never later):
  * - max iterations: that many experiments were started after the seeds;
- * - patience: that many finished experiments in a row brought no kept improvement;
+ * - patience: that many finished experiments in a row brought no kept improvement, and every
+ *   known practice that applies here was tried — or twice that many, whatever was tried;
  * - budget: the agent's spend or the jobs' hours reached the configured limit (fails closed).
  */
 export async function stopReasonOf(context: ResearchContext, standing: RunStanding): Promise<StopDecision | undefined> {
@@ -21,9 +26,25 @@ export async function stopReasonOf(context: ResearchContext, standing: RunStandi
     return { reason: 'max_iterations', detail: `${standing.iteration} experiments after the seeds reached max_iterations ${config.max_iterations}` };
   }
   if (standing.plateauCount >= config.patience) {
-    return { reason: 'patience', detail: `${standing.plateauCount} finished experiments without a kept improvement (patience ${config.patience})` };
+    const untried = applicablePractices(context).filter((practice) => !standing.practicesTried.includes(practice));
+    const detail = `${standing.plateauCount} finished experiments without a kept improvement (patience ${config.patience})`;
+    if (untried.length === 0) return { reason: 'patience', detail };
+    if (standing.plateauCount >= 2 * config.patience) return { reason: 'patience', detail: `${detail}; never tried: ${untried.join(', ')}` };
   }
   return budgetStop(context, standing);
+}
+
+/**
+ * The known practices this run can try: all of them with a code-editing agent; with a knob-only
+ * planner, those its search space offers a knob (or the subprocess switch) for.
+ */
+export function applicablePractices(context: ResearchContext): string[] {
+  if (context.platform.agent.canEditCode) return [...KNOWN_PRACTICES];
+  const space = context.config.search_space;
+  if (!space) return [];
+  const offered = new Set<string>(space.knobs.map((knob) => bestPracticeOf(knob.name)));
+  if (space.subprocess) offered.add('subprocess_loading');
+  return KNOWN_PRACTICES.filter((practice) => offered.has(practice));
 }
 
 /** Agent spend from the cost ledger, job hours from the finished experiments' durations. */
