@@ -33,24 +33,31 @@ export class ProgressDisplay {
   }
 
   #draw(): void {
-    const text = this.render();
-    if (this.stream.isTTY) logUpdate(text);
-    else if (text.split('\n').slice(1).join('\n') !== this.#lastPlain) {
-      this.#lastPlain = text.split('\n').slice(1).join('\n');
-      this.stream.write(`${text.replace(/\n/g, ' | ')}\n`);
+    if (this.stream.isTTY) {
+      logUpdate(this.render());
+      return;
     }
+
+    // A log file gets a line only when something other than the clocks changed, so a long run
+    // writes a line per phase change rather than one a second.
+    const withoutClocks = this.render({ clocks: false });
+    if (withoutClocks === this.#lastPlain) return;
+    this.#lastPlain = withoutClocks;
+    this.stream.write(`${this.render().replace(/\n/g, ' | ')}\n`);
   }
 
-  /** The current block of text. */
-  render(): string {
+  /** The current block of text; `clocks: false` leaves out the elapsed times. */
+  render(options: { clocks?: boolean } = {}): string {
+    const clocks = options.clocks ?? true;
     const all = this.nodes.all();
     const standing = computeStanding(all, this.config);
     const now = Date.now();
     const running = standing.inFlight.filter((node) => node.phase !== 'queued');
     const queued = standing.inFlight.length - running.length;
-    const lines = [`autoresearch ${clock(now - this.#startedMs)}  finished ${standing.finished.length}, running ${running.length}, queued ${queued}`];
+    const elapsed = clocks ? ` ${clock(now - this.#startedMs)}` : '';
+    const lines = [`autoresearch${elapsed}  finished ${standing.finished.length}, running ${running.length}, queued ${queued}`];
     for (const node of running) {
-      const since = node.started_at ? ` ${clock(now - Date.parse(node.started_at))}` : '';
+      const since = clocks && node.started_at ? ` ${clock(now - Date.parse(node.started_at))}` : '';
       lines.push(`  ${node.id.padEnd(36)} ${node.phase}${since}`);
     }
     if (standing.best && standing.bestValue !== undefined && standing.baselineValue) {
