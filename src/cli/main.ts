@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
-import { readConfig } from '../research/research-config.ts';
+import { AgentNameSchema, PrimaryMetricSchema, readConfig } from '../research/research-config.ts';
 import { writeFinalReport } from '../research/final-report.ts';
 import { runDemo } from './commands/demo.ts';
 import { statusText } from './commands/status-text.ts';
@@ -17,21 +17,32 @@ const program = new Command('autoresearch')
 
 program
   .command('run')
-  .description('Start a run (the first time, with the pipeline flags) or continue it (the workdir alone).')
+  .description('Start a run (the first time, with the pipeline flags) or continue it: the workdir alone, or with new limits, budget or agent.')
   .requiredOption('--workdir <dir>', 'folder for the run state (created)')
   .option('--pipeline-script <file>', 'the Python file of the training pipeline')
   .option('--source-dir <dir>', 'folder holding the pipeline code, inside a git repository')
-  .option('--build-command <cmd>', 'builds the job image; its last stdout line names the image', '')
+  .option('--build-command <cmd>', 'builds the job image; its last stdout line names the image (default: none)')
   .option('--base-launch-command <cmd>', 'launches one training job; $IMAGE stands for the image')
   .option('--search-space <file>', 'JSON declaration of the knobs the offline planner may tune')
-  .option('--agent <name>', 'offline | anthropic | replay (default: anthropic when ANTHROPIC_API_KEY is set, else offline)')
-  .option('--max-iterations <n>', 'experiments after the seeds, at most', positiveInt('--max-iterations'))
+  .option('--primary-metric <name>', `what decides "improved": ${PrimaryMetricSchema.options.join(' | ')} (default: auto, throughput when reported, else steady step time)`, choice('--primary-metric', PrimaryMetricSchema.options))
+  .option('--agent <name>', `${AgentNameSchema.options.join(' | ')} (default: anthropic when ANTHROPIC_API_KEY is set, else offline)`, choice('--agent', AgentNameSchema.options))
+  .option('--model <id>', 'the model the anthropic agent uses')
+  .option('--replay-dir <dir>', 'folder of recorded replies, for --agent replay')
+  .option('--max-iterations <n>', 'experiments after the seeds, at most (repeats that confirm a result are not counted)', positiveInt('--max-iterations'))
   .option('--patience <n>', 'stop after this many finished experiments without a kept improvement', positiveInt('--patience'))
   .option('--max-concurrency <n>', 'experiments in flight at once', positiveInt('--max-concurrency'))
   .option('--job-timeout <s>', 'seconds without a new progress line before a job counts as stalled', positiveInt('--job-timeout'))
+  .option('--wall-clock-limit <s>', 'seconds one job may run at most, progress or not', positiveInt('--wall-clock-limit'))
+  .option('--min-effect-pct <pct>', 'smallest gain (percent) that counts as an improvement, even when noise is lower', nonNegativeNumber('--min-effect-pct'))
+  .option('--budget-usd <usd>', 'stop starting work once the agent has spent this much', positiveNumber('--budget-usd'))
+  .option('--budget-job-hours <h>', 'stop starting work once the jobs have run this many hours in all', positiveNumber('--budget-job-hours'))
   .action(async (flags) => {
     const workdir = resolve(flags.workdir);
-    const agentName = flags.agent ?? (process.env.ANTHROPIC_API_KEY?.trim() ? 'anthropic' : 'offline');
+    const continuing = Boolean(await readConfig(workdir));
+    // A continued run keeps its agent unless --agent names another; a new one picks by the key.
+    const agentName = flags.agent ?? (continuing ? undefined : process.env.ANTHROPIC_API_KEY?.trim() ? 'anthropic' : 'offline');
+    const agent = { ...(agentName && { name: agentName }), ...(flags.model && { model: flags.model }), ...(flags.replayDir && { replay_dir: resolve(flags.replayDir) }) };
+    const budget = { ...(flags.budgetUsd !== undefined && { usd: flags.budgetUsd }), ...(flags.budgetJobHours !== undefined && { job_hours: flags.budgetJobHours }) };
     const outcome = await runResearch({
       workdir,
       pipelineScript: flags.pipelineScript,
@@ -40,11 +51,15 @@ program
       baseLaunchCommand: flags.baseLaunchCommand,
       searchSpace: flags.searchSpace,
       settings: {
-        agent: { name: agentName },
+        ...(Object.keys(agent).length > 0 && { agent }),
+        ...(Object.keys(budget).length > 0 && { budget }),
+        ...(flags.primaryMetric && { primary_metric: flags.primaryMetric }),
         ...(flags.maxIterations && { max_iterations: flags.maxIterations }),
         ...(flags.patience && { patience: flags.patience }),
         ...(flags.maxConcurrency && { max_concurrency: flags.maxConcurrency }),
         ...(flags.jobTimeout && { job_timeout_s: flags.jobTimeout }),
+        ...(flags.wallClockLimit && { wall_clock_limit_s: flags.wallClockLimit }),
+        ...(flags.minEffectPct !== undefined && { min_effect_pct: flags.minEffectPct }),
       },
     });
     console.log(headline(outcome, workdir));
@@ -89,6 +104,29 @@ function positiveInt(flag: string) {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${flag} expects a whole number of at least 1, got "${value}".`);
     return parsed;
+  };
+}
+
+function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`${flag} expects a number above 0, got "${value}".`);
+    return parsed;
+  };
+}
+
+function nonNegativeNumber(flag: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError(`${flag} expects a number of at least 0, got "${value}".`);
+    return parsed;
+  };
+}
+
+function choice(flag: string, allowed: readonly string[]) {
+  return (value: string): string => {
+    if (!allowed.includes(value)) throw new InvalidArgumentError(`${flag} expects one of ${allowed.join(', ')}, got "${value}".`);
+    return value;
   };
 }
 

@@ -1,9 +1,9 @@
 import { WorkEngine, type EngineResult } from '../engine/index.ts';
 import { abortOnTerminationSignals } from '../engine/termination-signals.ts';
-import { initializeRun, resolveConfig, type RunInputs } from '../research/research-setup.ts';
+import { initializeRun, resolveConfig, settingChanges, type RunInputs } from '../research/research-setup.ts';
 import { ResearchWorkflow } from '../research/research-workflow.ts';
 import { computeStanding, type RunStanding } from '../research/run-standing.ts';
-import type { ResearchConfig } from '../research/research-config.ts';
+import { readConfig, type ResearchConfig } from '../research/research-config.ts';
 import { createLocalPlatform } from './local-platform.ts';
 import { ProgressDisplay } from './progress-display.ts';
 import { createRunLogger } from './run-logger.ts';
@@ -20,11 +20,17 @@ export interface RunOutcome {
 /**
  * Runs or resumes the research loop in this process until it stops or a signal interrupts it.
  * On the first run the inputs are validated and written to config.json; on resume the workdir
- * alone is enough.
+ * alone is enough, and adjusted settings (limits, budget, agent) are applied and recorded.
  */
 export async function runResearch(inputs: RunInputs, options: { showProgress?: boolean } = {}): Promise<RunOutcome> {
+  const stored = await readConfig(inputs.workdir);
   const config = await resolveConfig(inputs);
   const logger = createRunLogger(inputs.workdir);
+  const changes = stored ? settingChanges(stored, config) : [];
+  if (changes.length > 0) {
+    logger.info({ changes }, 'run continued with changed settings');
+    process.stderr.write(`continuing ${config.run_name} with changed settings: ${changes.join('; ')}\n`);
+  }
   const platform = createLocalPlatform(inputs.workdir, config, logger);
   await initializeRun(inputs.workdir, config, platform);
   const workflow = await ResearchWorkflow.open({ workdir: inputs.workdir, config, platform, logger });

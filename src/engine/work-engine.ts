@@ -87,7 +87,11 @@ export class WorkEngine {
 
   async #runWith(store: EngineStore, views: EngineViews): Promise<EngineResult> {
     const { logger } = this.#options;
-    if (store.isFresh) await store.enqueue(await this.#options.workflow.initialSpecs());
+    const { workflow } = this.#options;
+    if (store.isFresh) await store.enqueue(await workflow.initialSpecs());
+    else if (store.queued.size === 0 && store.running.size === 0 && workflow.continuationSpecs) {
+      await store.enqueue(await workflow.continuationSpecs());
+    }
     await store.setStatus('running');
     logger.info({ queued: store.queued.size, running: store.running.size, mode: this.#options.mode }, 'engine started');
 

@@ -37,6 +37,12 @@ export interface Workflow {
   /** The specs of a first run; called only when the workdir has no engine state. */
   initialSpecs(): Promise<WorkSpec[]> | WorkSpec[];
   /**
+   * Optional. Called when a used workdir is opened with nothing queued or running: the specs
+   * that carry on work the workflow had ended (for example because a limit it enforces was
+   * raised since). None by default, so a finished workdir stays finished.
+   */
+  continuationSpecs?(): Promise<WorkSpec[]> | WorkSpec[];
+  /**
    * Runs (or resumes) one task. It is called again with the last saved payload after an
    * interruption or a crash, so every step after the last `saveProgress` must be safe to redo.
    * A thrown error (other than after abort) records the task as failed with no children.

@@ -7,6 +7,9 @@ import { searchSpaceSchema } from '../platform/agent/offline/search-space.ts';
 export const PrimaryMetricSchema = z.enum(['auto', 'throughput_samples_per_s', 'steady_step_time_ms', 'duration_s']);
 export type PrimaryMetric = z.output<typeof PrimaryMetricSchema>;
 
+/** The coding agents a run can use. */
+export const AgentNameSchema = z.enum(['offline', 'anthropic', 'replay']);
+
 /**
  * `<workdir>/config.json`: everything a run needs, written on the first run so that resume needs
  * the workdir alone. Paths are absolute; `pipeline_script` is relative to `source_dir`.
@@ -20,7 +23,7 @@ export const ResearchConfigSchema = z
     source_dir: z.string().min(1),
     build_command: z.string().default(''),
     base_launch_command: z.string().min(1, 'expected the command that launches one training job'),
-    /** Experiments started after the seeds, at most. */
+    /** Experiments started after the seeds, at most; confirmation repeats are not counted. */
     max_iterations: z.number().int().min(1).default(20),
     /** Stop after this many finished experiments without a kept improvement. */
     patience: z.number().int().min(1).default(5),
@@ -33,7 +36,7 @@ export const ResearchConfigSchema = z
     build_timeout_s: z.number().positive().default(3600),
     agent: z
       .object({
-        name: z.enum(['offline', 'anthropic', 'replay']).default('offline'),
+        name: AgentNameSchema.default('offline'),
         model: z.string().optional(),
         replay_dir: z.string().optional(),
       })

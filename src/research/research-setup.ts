@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { describeIssues, readJsonFile } from '../engine/durable-file.ts';
 import { searchSpaceSchema } from '../platform/agent/offline/search-space.ts';
@@ -28,14 +29,36 @@ export interface RunInputs {
 const METRIC_MARKER = '[autoresearch]';
 
 /**
- * Validates the inputs into the run's configuration on the first run, or reads config.json on
- * resume (then the inputs are not needed and are ignored). Nothing is written here: config.json
- * is written by {@link initializeRun} once the source folder has been accepted, so inputs
- * refused there can be corrected and given again.
+ * Settings a person may change when continuing a run (`run --workdir` on an existing workdir):
+ * limits, budget, the agent. Everything else defines what the run measures and stays as it was.
+ */
+const ADJUSTABLE_SETTINGS = [
+  'max_iterations',
+  'patience',
+  'max_concurrency',
+  'job_timeout_s',
+  'wall_clock_limit_s',
+  'poll_interval_s',
+  'build_timeout_s',
+  'agent',
+  'budget',
+  'min_effect_pct',
+  'confirm_improvements',
+  'startup_repair_attempts',
+  'notes',
+] as const satisfies readonly (keyof ResearchConfig)[];
+
+/**
+ * Validates the inputs into the run's configuration on the first run. On an existing workdir it
+ * reads config.json and applies the adjustable settings given (see {@link settingChanges}); an
+ * input that would change what the run measures (pipeline, commands, search space, primary
+ * metric) is refused. Nothing is written here: config.json is written by {@link initializeRun}
+ * once the source folder has been accepted, so inputs refused there can be corrected and given
+ * again.
  */
 export async function resolveConfig(inputs: RunInputs): Promise<ResearchConfig> {
   const existing = await readConfig(inputs.workdir);
-  if (existing) return existing;
+  if (existing) return continuedConfig(existing, inputs);
 
   const sourceDir = await requireDirectory(inputs.sourceDir, '--source-dir');
   const pipelineScript = await requirePipeline(inputs.pipelineScript, sourceDir);
@@ -55,15 +78,67 @@ export async function resolveConfig(inputs: RunInputs): Promise<ResearchConfig> 
   return parsed.data;
 }
 
+/** The changed settings between two configurations, as `name: before → after` lines. */
+export function settingChanges(before: ResearchConfig, after: ResearchConfig): string[] {
+  return ADJUSTABLE_SETTINGS.filter((key) => !isDeepStrictEqual(before[key], after[key])).map(
+    (key) => `${key}: ${JSON.stringify(before[key])} → ${JSON.stringify(after[key])}`,
+  );
+}
+
+async function continuedConfig(existing: ResearchConfig, inputs: RunInputs): Promise<ResearchConfig> {
+  await refuseChangedDefinition(existing, inputs);
+
+  const settings = inputs.settings ?? {};
+  const adjusted: Record<string, unknown> = { ...existing };
+  for (const key of ADJUSTABLE_SETTINGS) {
+    if (settings[key] === undefined) continue;
+    const value = settings[key];
+    adjusted[key] = key === 'agent' || key === 'budget' ? { ...(existing[key] as object), ...(value as object) } : value;
+  }
+
+  const parsed = ResearchConfigSchema.safeParse(adjusted);
+  if (!parsed.success) throw new SetupError(`Invalid settings for the run in ${inputs.workdir}: ${describeIssues(parsed.error.issues).join('; ')}.`);
+  return parsed.data;
+}
+
+/** An input that differs from what the run was started with is refused, naming the flag. */
+async function refuseChangedDefinition(existing: ResearchConfig, inputs: RunInputs): Promise<void> {
+  const refuse = (flag: string, field: string, stored?: unknown): never => {
+    const startedWith = stored === undefined ? `config.json ${field}` : `${JSON.stringify(stored)} (config.json ${field})`;
+    throw new SetupError(
+      `${flag} differs from the run in ${inputs.workdir}, which was started with ${startedWith}. ` +
+        `What a run measures cannot change while it continues: leave ${flag} out to continue it, or start a new run with another --workdir.`,
+    );
+  };
+
+  if (inputs.sourceDir !== undefined && resolve(inputs.sourceDir) !== existing.source_dir) refuse('--source-dir', 'source_dir', existing.source_dir);
+  if (inputs.pipelineScript !== undefined && (await requirePipeline(inputs.pipelineScript, existing.source_dir)) !== existing.pipeline_script) {
+    refuse('--pipeline-script', 'pipeline_script', existing.pipeline_script);
+  }
+  if (inputs.buildCommand !== undefined && inputs.buildCommand !== existing.build_command) refuse('--build-command', 'build_command', existing.build_command);
+  if (inputs.baseLaunchCommand !== undefined && inputs.baseLaunchCommand !== existing.base_launch_command) {
+    refuse('--base-launch-command', 'base_launch_command', existing.base_launch_command);
+  }
+  if (inputs.searchSpace !== undefined && !isDeepStrictEqual(await readSearchSpace(inputs.searchSpace), existing.search_space)) {
+    refuse('--search-space', 'search_space');
+  }
+  const metric = inputs.settings?.primary_metric;
+  if (metric !== undefined && metric !== existing.primary_metric) refuse('--primary-metric', 'primary_metric', existing.primary_metric);
+}
+
 /**
  * Records where the source lives and the anchor commit every experiment starts from, after
  * instrumenting the pipeline when it does not print the metric lines yet, and writes
  * config.json once the source is accepted. Idempotent: a run whose state.json exists is left as
- * it is.
+ * it is, but for the adjusted settings of a continued run, which are written to config.json.
  */
 export async function initializeRun(workdir: string, config: ResearchConfig, platform: ResearchPlatform): Promise<RunState> {
   const existing = await readRunState(workdir);
-  if (existing) return existing;
+  if (existing) {
+    const stored = await readConfig(workdir);
+    if (!isDeepStrictEqual(stored, config)) await writeConfig(workdir, config); // settings adjusted on continuing
+    return existing;
+  }
 
   const source = await platform.workspace.detect().catch((error: Error) => {
     throw new SetupError(`--source-dir ${config.source_dir}: ${error.message}`, { cause: error });

@@ -9,6 +9,12 @@ import type { ResearchContext, ResearchPlatform } from './research-context.ts';
 import { readRunState, writeRunState, type RunState } from './run-state.ts';
 import { RunViews } from './run-views.ts';
 import { seedExperiments } from './seed-experiments.ts';
+import { TERMINAL_PHASES } from './experiment-node.ts';
+import { computeStanding } from './run-standing.ts';
+import { stopReasonOf } from './stopping.ts';
+
+/** Stop reasons that no longer hold once a limit is raised or the planner answers again. */
+const CONTINUABLE_STOPS: ReadonlySet<string> = new Set(['max_iterations', 'patience', 'budget', 'planning_failed']);
 
 /** Options of {@link ResearchWorkflow.open}. */
 export interface ResearchWorkflowOptions {
@@ -70,6 +76,26 @@ export class ResearchWorkflow implements Workflow {
     for (const seed of seeds) if (!this.context.nodes.get(seed.id)) await this.context.nodes.save(seed);
     this.context.refreshViews();
     return seeds.map(specOf);
+  }
+
+  /**
+   * A run that ended on a limit enforced in code (max iterations, patience, budget) or on a
+   * failed planning step carries on when it is opened again and that limit no longer holds
+   * (the person raised it, or the planner may now be reachable): the last finished experiment
+   * plans again. A run the planner itself ended, or one still over a limit, stays finished.
+   */
+  async continuationSpecs(): Promise<WorkSpec[]> {
+    const { state, nodes, logger } = this.context;
+    if (!state.stop_reason || !CONTINUABLE_STOPS.has(state.stop_reason)) return [];
+    if (await stopReasonOf(this.context, computeStanding(nodes.all(), this.context.config))) return [];
+
+    const last = nodes.all().filter((node) => TERMINAL_PHASES.has(node.phase)).at(-1);
+    if (!last) return [];
+    logger.info({ experiment: last.id, previousStop: state.stop_reason }, 'run continued: planning again from the last finished experiment');
+    await this.context.setStopReason(undefined);
+    const replanning = await nodes.update(last.id, { phase: 'planning', planned_children: undefined });
+    this.context.refreshViews();
+    return [specOf(replanning)];
   }
 
   runTask(spec: WorkSpec, task: TaskContext): Promise<TaskOutcome> {

@@ -13,7 +13,7 @@ export interface RunStanding {
   baselineValue?: number;
   /** Finished (or planning) experiments after the seeds, measured since the best was. */
   plateauCount: number;
-  /** Experiments created after the seeds. */
+  /** Experiments created after the seeds, not counting repeats that confirm a result. */
   iteration: number;
   practicesTried: string[];
   inFlight: ExperimentNode[];
@@ -35,7 +35,7 @@ export function computeStanding(nodes: readonly ExperimentNode[], config: Resear
     bestValue: best && effectiveMetric(best, nodes, metric),
     baselineValue: baseline && effectiveMetric(baseline, nodes, metric),
     plateauCount: plateauSince(best, nodes.filter((node) => finished.includes(node) || node.phase === 'planning')),
-    iteration: nodes.filter((node) => !node.seed).length,
+    iteration: nodes.filter((node) => !node.seed && !node.repeat_of).length,
     practicesTried: [...new Set(nodes.filter((node) => !node.seed || node.seed === 'subprocess').flatMap((node) => node.practices))],
     inFlight: nodes.filter((node) => !TERMINAL_PHASES.has(node.phase)),
     finished,

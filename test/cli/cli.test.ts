@@ -21,6 +21,8 @@ function runFlags(workdir: string, overrides: Record<string, string | undefined>
     '--search-space': SEARCH_SPACE,
     '--max-iterations': '1',
     '--max-concurrency': '2',
+    '--budget-job-hours': '5',
+    '--min-effect-pct': '3',
     ...overrides,
   };
   return ['run', ...Object.entries(flags).flatMap(([flag, value]) => (value === undefined ? [] : [flag, value]))];
@@ -43,7 +45,7 @@ describe('autoresearch run', () => {
     expect(run.stdout).toMatch(/^throughput_samples_per_s: baseline 200\.0 → best [\d.]+ \([\d.]+×, \S+\)$/m);
     expect(run.stdout).toContain('stopped: max_iterations');
     const config = JSON.parse(await readFile(join(sandbox.workdir, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ max_iterations: 1, max_concurrency: 2, agent: { name: 'offline' } });
+    expect(config).toMatchObject({ max_iterations: 1, max_concurrency: 2, agent: { name: 'offline' }, budget: { job_hours: 5 }, min_effect_pct: 3 });
   });
 });
 
@@ -108,6 +110,12 @@ describe('bad input', () => {
 
   it('names the flag of an invalid number, with exit code 2 like every refused input', async () => {
     expect(await refused(runFlags(join(sandbox.root, 'zero'), { '--max-iterations': '0' }))).toContain('--max-iterations expects a whole number of at least 1, got "0"');
+    expect(await refused(runFlags(join(sandbox.root, 'free'), { '--budget-usd': '-1' }))).toContain('--budget-usd expects a number above 0, got "-1"');
+  });
+
+  it('names the allowed values of --primary-metric and --agent', async () => {
+    expect(await refused(runFlags(join(sandbox.root, 'metric'), { '--primary-metric': 'loss' }))).toContain('--primary-metric expects one of auto, throughput_samples_per_s');
+    expect(await refused(runFlags(join(sandbox.root, 'agent'), { '--agent': 'gpt' }))).toContain('--agent expects one of offline, anthropic, replay, got "gpt"');
   });
 
   it('refuses a source folder with uncommitted changes and keeps nothing from the refused attempt', async () => {
@@ -118,4 +126,38 @@ describe('bad input', () => {
     // Nothing was kept from the refused attempt: the next run takes its flags, not the old ones.
     await expect(access(join(workdir, 'config.json'))).rejects.toThrow();
   });
+});
+
+describe('continuing a finished run', () => {
+  it('refuses a flag that would change what the run measures, and leaves config.json as it was', async () => {
+    const before = await readFile(join(sandbox.workdir, 'config.json'), 'utf8');
+    const result = await autoresearch(...runFlags(sandbox.workdir, { '--base-launch-command': 'python3 train.py --steps 99' }));
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain('--base-launch-command differs from the run in');
+    expect(result.stderr).toContain('"python3 train.py --steps 12" (config.json base_launch_command)');
+    expect(await readFile(join(sandbox.workdir, 'config.json'), 'utf8')).toBe(before);
+  });
+
+  it('stays finished when run again with the same limits', async () => {
+    const before = await readNodes(sandbox.workdir);
+    const again = await autoresearch('run', '--workdir', sandbox.workdir);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(await readNodes(sandbox.workdir)).toHaveLength(before.length);
+  });
+
+  it('plans again from the last experiment when --max-iterations is raised, and records the new limit', async () => {
+    const before = await readNodes(sandbox.workdir);
+    const continued = await autoresearch('run', '--workdir', sandbox.workdir, '--max-iterations', '2');
+    expect(continued.exitCode, continued.stderr).toBe(0);
+    expect(continued.stderr).toContain('with changed settings: max_iterations: 1 → 2');
+    expect(continued.stdout).toContain('stopped: max_iterations');
+
+    const after = await readNodes(sandbox.workdir);
+    expect(after.filter((node) => !node.seed && !node.repeat_of)).toHaveLength(2);
+    const added = after.filter((node) => !before.some((old) => old.id === node.id));
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((node) => node.phase === 'completed' || node.phase === 'failed')).toBe(true);
+    const config = JSON.parse(await readFile(join(sandbox.workdir, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ max_iterations: 2, base_launch_command: 'python3 train.py --steps 12' });
+  }, 60_000);
 });

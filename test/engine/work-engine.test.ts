@@ -180,6 +180,26 @@ describe('interrupt and resume', () => {
     await new WorkEngine({ workdir, workflow: again }).run();
     expect(again.started).toEqual([]);
   });
+
+  it('asks a finished workdir for continuation specs, and not one with work left', async () => {
+    await new WorkEngine({ workdir, workflow: scripted([spec('first')]) }).run();
+    const continued = { ...scripted([spec('first')]), continuationSpecs: () => [spec('more')] };
+    const result = await new WorkEngine({ workdir, workflow: continued }).run();
+    expect(continued.started).toEqual(['more']);
+    expect(result).toMatchObject({ status: 'stopped', completed: 2 });
+
+    const controller = new AbortController();
+    const interrupted = scripted([], async (_task, context) => {
+      controller.abort();
+      await sleep(10);
+      context.signal.throwIfAborted();
+      return { status: 'completed' };
+    });
+    await new WorkEngine({ workdir, workflow: { ...interrupted, continuationSpecs: () => [spec('pending')] }, signal: controller.signal }).run();
+    const resumed = { ...scripted([]), continuationSpecs: () => [spec('unexpected')] };
+    await new WorkEngine({ workdir, workflow: resumed }).run();
+    expect(resumed.started).toEqual(['pending']);
+  });
 });
 
 describe('checkpoint.json edited by a person', () => {
