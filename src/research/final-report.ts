@@ -5,7 +5,8 @@ import { describeChange, masterTableText } from './master-table.ts';
 import { runFindings } from './run-findings.ts';
 import type { ExperimentNode } from './experiment-node.ts';
 import { NodeStore } from './node-store.ts';
-import { gainPct, metricOf } from './primary-metric.ts';
+import { metricOf } from './primary-metric.ts';
+import { headspaceBounds } from './headspace-bounds.ts';
 import type { ResearchConfig } from './research-config.ts';
 import { readRunState, type RunState } from './run-state.ts';
 import { computeStanding, type RunStanding } from './run-standing.ts';
@@ -76,28 +77,15 @@ export function dataReport(config: ResearchConfig, nodes: readonly ExperimentNod
 const list = (items: string[]): string[] => (items.length ? items.map((item) => `- ${item}`) : ['(none)']);
 const fmt = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(2));
 
-/**
- * The headspace run measures the baseline's configuration with loading replayed from a cache, so
- * it bounds what loading work alone can win there. A change to the compute side (a larger batch,
- * say) moves the floor itself, which is why the best can pass it.
- */
+/** The headspace measurements: how much of the baseline step loading cost, and the bounds. */
 function headspaceLines(standing: RunStanding, bestValue: number | undefined, unit: string): string[] {
-  const { headspace, baseline, metric } = standing;
-  const floor = headspace && metricOf(headspace, metric);
-  const base = baseline && metricOf(baseline, metric);
-  if (floor === undefined || base === undefined) return ['No headspace measurement.'];
-
-  const stepFloor = headspace!.metrics?.steady_step_time_ms;
-  const stepBase = baseline!.metrics?.steady_step_time_ms;
-  const lines = [`At the baseline configuration, loading replayed from a cache reached ${floor.toFixed(2)} ${unit} against the baseline's ${base.toFixed(2)} ${unit}.`];
+  const { headspace, baseline } = standing;
+  const stepFloor = headspace?.metrics?.steady_step_time_ms;
+  const stepBase = baseline?.metrics?.steady_step_time_ms;
+  const lines = headspaceBounds(standing, bestValue, unit);
+  if (lines.length === 0) return ['No headspace measurement.'];
   if (stepFloor !== undefined && stepBase !== undefined && stepBase > 0) {
     lines.push(`Data loading cost at most ${(((stepBase - stepFloor) / stepBase) * 100).toFixed(1)}% of the baseline step (${stepBase.toFixed(1)} ms → floor ${stepFloor.toFixed(1)} ms).`);
-  }
-  if (bestValue !== undefined) {
-    const beyond = gainPct(bestValue, floor, metric) > 0;
-    lines.push(beyond
-      ? 'The best passes that bound: its gain came from changing the compute side (for example the batch size), which moves the floor, not only from faster loading.'
-      : `The best is ${Math.abs(gainPct(bestValue, floor, metric)).toFixed(1)}% short of the bound: that much is what further loading work can still win at this configuration.`);
   }
   return lines;
 }

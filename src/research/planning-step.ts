@@ -3,12 +3,13 @@ import type { PlanRequest } from '../platform/agent/agent-requests.ts';
 import type { Proposal } from '../platform/agent/proposal.ts';
 import { fromAgentFailure } from './agent-failure-record.ts';
 import { baseOf, changeIdentity } from './change-identity.ts';
-import { ExperimentNodeSchema, type ExperimentNode } from './experiment-node.ts';
+import { ExperimentNodeSchema, TERMINAL_PHASES, type ExperimentNode } from './experiment-node.ts';
 import { experimentId, specOf } from './experiment-spec.ts';
 import { buildPlanRequest } from './plan-request.ts';
 import type { ResearchContext } from './research-context.ts';
 import { computeStanding, isMeasured, type RunStanding } from './run-standing.ts';
 import { stopReasonOf } from './stopping.ts';
+import { HEADSPACE_INSTRUCTIONS } from './seed-experiments.ts';
 
 /** Priority of a confirmation repeat: ahead of ordinary follow-ups, behind the seeds. */
 const CONFIRMATION_PRIORITY = -100;
@@ -30,11 +31,20 @@ export async function planFollowUps(context: ResearchContext, node: ExperimentNo
 }
 
 async function planAndSave(context: ResearchContext, node: ExperimentNode): Promise<ExperimentNode[]> {
-  const adopted = context.nodes.all().filter((other) => other.planned_by === node.id);
-  if (adopted.length) return saveChildren(context, node, adopted); // created before a crash
+  // Children saved before a crash, whose list was not recorded yet: they have not run.
+  const adopted = context.nodes.all().filter((other) => other.planned_by === node.id && !TERMINAL_PHASES.has(other.phase));
+  if (adopted.length) return saveChildren(context, node, adopted);
+  if (isClosingHeadspace(node)) return saveChildren(context, node, []); // measured after the search ended
 
+  const children = await decideChildren(context, node);
+  const closing = children.length === 0 ? closingHeadspaceOf(context, node) : undefined;
+  return saveChildren(context, node, closing ? [closing] : children);
+}
+
+/** The children the rules, the gates and the planner's reply give; empty when the run stops. */
+async function decideChildren(context: ResearchContext, node: ExperimentNode): Promise<ExperimentNode[]> {
   const prepared = await context.exclusive(async () => prepare(context, node));
-  if (!prepared.request) return saveChildren(context, node, prepared.fixed);
+  if (!prepared.request) return prepared.fixed;
 
   const reply = await context.platform.agent.plan(prepared.request);
   context.logger.info(
@@ -46,11 +56,11 @@ async function planAndSave(context: ResearchContext, node: ExperimentNode): Prom
     if (prepared.fixed.length === 0 && isLastInFlight(context, node)) {
       await context.setStopReason('planning_failed', `the planner's reply for ${node.id} failed: ${reply.failure.message}`);
     }
-    return saveChildren(context, node, prepared.fixed);
+    return prepared.fixed;
   }
   if (reply.value.action === 'stop') {
     await context.setStopReason('planner', reply.value.stopReason ?? reply.value.reasoning);
-    return saveChildren(context, node, prepared.fixed);
+    return prepared.fixed;
   }
   const reasoning = reply.value.reasoning;
   return context.exclusive(async () => {
@@ -59,7 +69,49 @@ async function planAndSave(context: ResearchContext, node: ExperimentNode): Prom
     else if (isLastInFlight(context, node) && planned.length === 0) {
       await context.setStopReason('planner', `nothing new to propose: ${reasoning}`);
     }
-    return saveChildren(context, node, planned);
+    return planned;
+  });
+}
+
+/** A headspace run after the seeds: the closing one, which measures a bound and plans nothing. */
+export function isClosingHeadspace(node: ExperimentNode): boolean {
+  return node.is_headspace && !node.seed;
+}
+
+/**
+ * When the search ends with a best other than the baseline, one last headspace run at the
+ * best's configuration: the seed's headspace bounds what loading can win at the baseline's
+ * settings, and a change to the compute side (a larger batch) moves that bound. This run tells
+ * how much loading work could still win on top of the best. Not after a budget stop (no new
+ * work once the budget is spent), nor where the pipeline has no way to switch the cache on.
+ */
+function closingHeadspaceOf(context: ResearchContext, node: ExperimentNode): ExperimentNode | undefined {
+  const { state, config } = context;
+  if (!config.closing_headspace || !state.stop_reason || state.stop_reason === 'budget') return undefined;
+  if (!isLastInFlight(context, node)) return undefined;
+
+  const canCache = Boolean(config.search_space?.headspace) || context.platform.agent.canEditCode;
+  const best = computeStanding(context.nodes.all(), config).best;
+  if (!canCache || !best || best.seed === 'baseline') return undefined;
+  if (context.nodes.all().some((other) => other.is_headspace && other.parent_id === best.id)) return undefined;
+
+  const order = context.nodes.nextOrder();
+  return ExperimentNodeSchema.parse({
+    id: experimentId(order, 'headspace_at_best'),
+    order,
+    name: 'headspace at best',
+    parent_id: best.id,
+    is_headspace: true,
+    hypothesis: `With loading replayed from a cache at the configuration of ${best.id}, the step time left is that configuration's compute floor: what loading work could still win on top of the best.`,
+    change: config.search_space?.headspace ? {} : { instructions: HEADSPACE_INSTRUCTIONS },
+    knobs: best.knobs,
+    subprocess: best.subprocess,
+    requires_rebuild: !config.search_space?.headspace,
+    change_summary: 'headspace at best',
+    priority: 0,
+    phase: 'queued',
+    created_at: new Date().toISOString(),
+    planned_by: node.id,
   });
 }
 

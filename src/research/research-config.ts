@@ -47,6 +47,8 @@ export const ResearchConfigSchema = z
     min_effect_pct: z.number().min(0).max(100).default(2),
     /** Re-run a new best once before building on it. */
     confirm_improvements: z.boolean().default(true),
+    /** When the search ends, measure the headspace once more at the best's configuration. */
+    closing_headspace: z.boolean().default(true),
     startup_repair_attempts: z.number().int().min(0).max(5).default(2),
     budget: z
       .object({ usd: z.number().positive().optional(), job_hours: z.number().positive().optional() })

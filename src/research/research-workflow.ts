@@ -12,6 +12,7 @@ import { seedExperiments } from './seed-experiments.ts';
 import { TERMINAL_PHASES } from './experiment-node.ts';
 import { computeStanding } from './run-standing.ts';
 import { stopReasonOf } from './stopping.ts';
+import { isClosingHeadspace } from './planning-step.ts';
 
 /** Stop reasons that no longer hold once a limit is raised or the planner answers again. */
 const CONTINUABLE_STOPS: ReadonlySet<string> = new Set(['max_iterations', 'patience', 'budget', 'planning_failed']);
@@ -82,14 +83,14 @@ export class ResearchWorkflow implements Workflow {
    * A run that ended on a limit enforced in code (max iterations, patience, budget) or on a
    * failed planning step carries on when it is opened again and that limit no longer holds
    * (the person raised it, or the planner may now be reachable): the last finished experiment
-   * plans again. A run the planner itself ended, or one still over a limit, stays finished.
+   * (other than a closing headspace run, which only measures a bound) plans again. A run the planner itself ended, or one still over a limit, stays finished.
    */
   async continuationSpecs(): Promise<WorkSpec[]> {
     const { state, nodes, logger } = this.context;
     if (!state.stop_reason || !CONTINUABLE_STOPS.has(state.stop_reason)) return [];
     if (await stopReasonOf(this.context, computeStanding(nodes.all(), this.context.config))) return [];
 
-    const last = nodes.all().filter((node) => TERMINAL_PHASES.has(node.phase)).at(-1);
+    const last = nodes.all().filter((node) => TERMINAL_PHASES.has(node.phase) && !isClosingHeadspace(node)).at(-1);
     if (!last) return [];
     logger.info({ experiment: last.id, previousStop: state.stop_reason }, 'run continued: planning again from the last finished experiment');
     await this.context.setStopReason(undefined);

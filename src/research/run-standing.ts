@@ -9,11 +9,13 @@ export interface RunStanding {
   baseline?: ExperimentNode;
   headspace?: ExperimentNode;
   best?: ExperimentNode;
+  /** A measured headspace run at the best's configuration (see the closing headspace). */
+  headspaceAtBest?: ExperimentNode;
   bestValue?: number;
   baselineValue?: number;
   /** Finished (or planning) experiments after the seeds, measured since the best was. */
   plateauCount: number;
-  /** Experiments created after the seeds, not counting repeats that confirm a result. */
+  /** Experiments created after the seeds, not counting repeats and headspace measurements. */
   iteration: number;
   practicesTried: string[];
   inFlight: ExperimentNode[];
@@ -32,10 +34,11 @@ export function computeStanding(nodes: readonly ExperimentNode[], config: Resear
     baseline,
     headspace,
     best,
+    headspaceAtBest: best && nodes.filter((node) => node.is_headspace && node.parent_id === best.id && isMeasured(node) && node.metrics).at(-1),
     bestValue: best && effectiveMetric(best, nodes, metric),
     baselineValue: baseline && effectiveMetric(baseline, nodes, metric),
     plateauCount: plateauSince(best, nodes.filter((node) => finished.includes(node) || node.phase === 'planning')),
-    iteration: nodes.filter((node) => !node.seed && !node.repeat_of).length,
+    iteration: nodes.filter((node) => !node.seed && !node.repeat_of && !node.is_headspace).length,
     practicesTried: [...new Set(nodes.filter((node) => !node.seed || node.seed === 'subprocess').flatMap((node) => node.practices))],
     inFlight: nodes.filter((node) => !TERMINAL_PHASES.has(node.phase)),
     finished,

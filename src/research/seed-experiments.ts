@@ -49,7 +49,8 @@ export function seedExperiments(config: ResearchConfig, createdAt = new Date().t
   ];
 }
 
-const HEADSPACE_INSTRUCTIONS =
+/** What a code-editing agent is asked to do for a headspace run. */
+export const HEADSPACE_INSTRUCTIONS =
   'Wrap the outermost data loader of the pipeline in a cache that records the first few batches (about 8) and then replays them for the rest of the run instead of loading new data, so that the measured step time is the compute floor. Keep the [autoresearch] timing lines unchanged.';
 
 const SUBPROCESS_INSTRUCTIONS =

@@ -16,8 +16,8 @@ export const KNOWN_PRACTICES = ['subprocess_loading', 'batch_size_tuning', 'conc
 /**
  * The stopping rules, enforced in code (the planner may stop earlier, never later):
  * - max iterations: that many experiments were started after the seeds (a repeat that confirms
- *   a result belongs to the experiment it repeats and is not counted, so the last candidate
- *   can still be confirmed);
+ *   a result belongs to the experiment it repeats, and a headspace run measures a bound rather
+ *   than trying a change, so neither is counted: the last candidate can still be confirmed);
  * - patience: that many finished experiments in a row brought no kept improvement, and every
  *   known practice that applies here was tried — or twice that many, whatever was tried;
  * - budget: the agent's spend or the jobs' hours reached the configured limit (fails closed).

@@ -3,7 +3,8 @@ import type { RunView } from '../render/run-view.ts';
 import { describeChange } from './master-table.ts';
 import { runFindings } from './run-findings.ts';
 import type { ExperimentNode } from './experiment-node.ts';
-import { gainPct, metricOf } from './primary-metric.ts';
+import { gainPct } from './primary-metric.ts';
+import { headspaceBounds } from './headspace-bounds.ts';
 import type { RunState } from './run-state.ts';
 import type { RunStanding } from './run-standing.ts';
 
@@ -32,7 +33,7 @@ export function summaryMarkdown(runName: string, nodes: readonly ExperimentNode[
 }
 
 function headline(standing: RunStanding): string[] {
-  const { metric, baselineValue, bestValue, best, headspace } = standing;
+  const { metric, baselineValue, bestValue, best } = standing;
   const unit = metric.key === 'throughput_samples_per_s' ? 'samples/s' : metric.key === 'duration_s' ? 's' : 'ms';
   if (baselineValue === undefined || bestValue === undefined || !best) return ['- Best so far: (no measured result yet)'];
 
@@ -42,9 +43,7 @@ function headline(standing: RunStanding): string[] {
     `- Baseline: ${baselineValue.toFixed(2)} ${unit}`,
     `- Best: **${bestValue.toFixed(2)} ${unit}** (${best.id}), ${speedup.toFixed(2)}× the baseline (${signed(gainPct(bestValue, baselineValue, metric))})`,
   ];
-  const floor = headspace && metricOf(headspace, metric);
-  if (floor !== undefined) lines.push(`- Headspace bound (loading costs nothing): ${floor.toFixed(2)} ${unit}; the best is ${signed(gainPct(bestValue, floor, metric))} from it`);
-  return lines;
+  return [...lines, ...headspaceBounds(standing, bestValue, unit).map((line) => `- ${line}`)];
 }
 
 function experimentTable(nodes: readonly ExperimentNode[], standing: RunStanding): string[] {

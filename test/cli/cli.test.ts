@@ -153,7 +153,7 @@ describe('continuing a finished run', () => {
     expect(continued.stdout).toContain('stopped: max_iterations');
 
     const after = await readNodes(sandbox.workdir);
-    expect(after.filter((node) => !node.seed && !node.repeat_of)).toHaveLength(2);
+    expect(after.filter((node) => !node.seed && !node.repeat_of && !node.is_headspace)).toHaveLength(2);
     const added = after.filter((node) => !before.some((old) => old.id === node.id));
     expect(added.length).toBeGreaterThan(0);
     expect(added.every((node) => node.phase === 'completed' || node.phase === 'failed')).toBe(true);

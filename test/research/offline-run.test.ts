@@ -74,9 +74,22 @@ describe('a short run with the offline agent on the stand-in pipeline', () => {
     const state = await readJson<{ stop_reason: string; best_id: string }>(file('state.json'));
     expect(summary).toMatch(/^- Baseline: 200\.00 samples\/s$/m);
     expect(summary).toMatch(new RegExp(`^- Best: \\*\\*[\\d.]+ samples/s\\*\\* \\(${state.best_id}\\)`, 'm'));
-    expect(summary).toContain('- Headspace bound');
+    expect(summary).toMatch(/^- At the baseline's configuration \(001_headspace\) the headspace bound is [\d.]+ samples\/s/m);
     expect(summary).toContain(`Stopped planning: **${state.stop_reason}**`);
     for (const node of nodes) expect(summary).toContain(node.id);
+  });
+
+  it('ends with a headspace run at the best configuration, and reports the bound it measured', async () => {
+    const state = await readJson<{ best_id: string }>(file('state.json'));
+    const best = nodes.find((node) => node.id === state.best_id)!;
+    const closing = nodes.at(-1)!;
+    expect(closing.id).toMatch(/^\d{3}_headspace_at_best$/);
+    expect(closing).toMatchObject({ parent_id: best.id, is_headspace: true, knobs: best.knobs, phase: 'completed', verdict: 'no_gain' });
+    expect(closing.launch_command).toContain('--cache');
+    expect(nodes.filter((node) => node.is_headspace)).toHaveLength(2);
+
+    const summary = await readFile(file('summary.md'), 'utf8');
+    expect(summary).toMatch(new RegExp(`^- At the best's configuration \\(${closing.id}, on ${best.id}\\) the bound is [\\d.]+ samples/s: loading work could still win up to [\\d.]+% on top of the best\\.$`, 'm'));
   });
 
   it('lists every experiment in engine/tree.json, with parents that resolve', async () => {

@@ -31,7 +31,7 @@ afterAll(async () => {
   await sandbox?.remove();
 });
 
-it('runs the seeds, then exactly the planned experiments, and stops when the planner says so', async () => {
+it('runs the seeds, then exactly the planned experiments, stops when the planner says so, and measures the headspace at the best', async () => {
   expect(nodes.map((n) => n.id)).toEqual([
     '000_baseline',
     '001_headspace',
@@ -41,10 +41,13 @@ it('runs the seeds, then exactly the planned experiments, and stops when the pla
     '005_vectorized_loader',
     '006_lighter_step',
     '007_lighter_step_repeat',
+    '008_headspace_at_best',
   ]);
   const state = await readJson<{ stop_reason?: string; stop_detail?: string }>(join(sandbox.workdir, 'state.json'));
   expect(state.stop_reason).toBe('planner');
   expect(state.stop_detail).toContain('confirmed gain');
+  // The closing headspace run measures the best's configuration and asks the planner nothing.
+  expect(node('008_headspace_at_best')).toMatchObject({ parent_id: '006_lighter_step', is_headspace: true, phase: 'completed', planned_children: [] });
   expect(outcome.engine).toMatchObject({ status: 'stopped', queued: 0, running: 0 });
 });
 
