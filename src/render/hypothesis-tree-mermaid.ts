@@ -147,8 +147,10 @@ function summaryLabel(view: RunView, summary: OutlineSummary): string {
   const parts = Object.entries(counts).filter(([, count]) => count > 0);
   const lines = [`${summary.experiments.length} more`, parts.map(([name, count]) => `${count} ${name}`).join(', ')];
 
-  const best = bestMeasured(view, summary.experiments);
-  if (best !== undefined) lines.push(`best ${best}`);
+  // "top run", not "best": a single run that measured high may still be within the noise, and
+  // the best is the verdict shown with a star on its own node.
+  const top = topMeasured(view, summary.experiments);
+  if (top !== undefined) lines.push(`top run ${top}`);
   return lines.map((line) => escapeMermaidLabel(line, 48)).join('<br/>');
 }
 
@@ -165,9 +167,9 @@ function countOutcomes(experiments: readonly ExperimentView[]): Record<string, n
   return counts;
 }
 
-// The best measured value of the primary metric in a hidden group, as a plain statistic: which
-// experiment is kept is the caller's verdict, shown on the nodes themselves.
-function bestMeasured(view: RunView, experiments: readonly ExperimentView[]): string | undefined {
+// The highest (or lowest, when lower is better) single measurement of the primary metric in a
+// hidden group, as a plain statistic: which experiment is kept is the caller's verdict.
+function topMeasured(view: RunView, experiments: readonly ExperimentView[]): string | undefined {
   const spec = metricSpecFor(view, view.primaryMetric.key);
   const values = experiments
     .filter((experiment) => !experiment.isHeadspace && experiment.status === 'completed')

@@ -51,6 +51,9 @@ describe('buildHypothesisTreeMermaid', () => {
 
     expect(text.length).toBeLessThanOrEqual(40_000);
     expect(text).toMatch(/s\d+\(\["\d+ more<br\/>/);
+    // A hidden group shows its top single run, never calling it "best" (that is a verdict).
+    expect(text).toMatch(/<br\/>top run [\d.]+ ms"\]\)/);
+    expect(text).not.toMatch(/<br\/>best /);
   });
 
   it('summarises harder when the character budget is small', () => {
