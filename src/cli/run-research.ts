@@ -26,12 +26,12 @@ export async function runResearch(inputs: RunInputs, options: { showProgress?: b
   const stored = await readConfig(inputs.workdir);
   const config = await resolveConfig(inputs);
   const logger = createRunLogger(inputs.workdir);
+  const platform = createLocalPlatform(inputs.workdir, config, logger);
   const changes = stored ? settingChanges(stored, config) : [];
   if (changes.length > 0) {
     logger.info({ changes }, 'run continued with changed settings');
     process.stderr.write(`continuing ${config.run_name} with changed settings: ${changes.join('; ')}\n`);
   }
-  const platform = createLocalPlatform(inputs.workdir, config, logger);
   await initializeRun(inputs.workdir, config, platform);
   const workflow = await ResearchWorkflow.open({ workdir: inputs.workdir, config, platform, logger });
 

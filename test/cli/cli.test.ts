@@ -138,6 +138,15 @@ describe('continuing a finished run', () => {
     expect(await readFile(join(sandbox.workdir, 'config.json'), 'utf8')).toBe(before);
   });
 
+  it('refuses to switch to the anthropic agent without a key, and changes nothing', async () => {
+    const before = await readFile(join(sandbox.workdir, 'config.json'), 'utf8');
+    const result = await autoresearch('run', '--workdir', sandbox.workdir, '--agent', 'anthropic');
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain('The anthropic agent needs ANTHROPIC_API_KEY');
+    expect(result.stderr).not.toContain('changed settings');
+    expect(await readFile(join(sandbox.workdir, 'config.json'), 'utf8')).toBe(before);
+  });
+
   it('stays finished when run again with the same limits', async () => {
     const before = await readNodes(sandbox.workdir);
     const again = await autoresearch('run', '--workdir', sandbox.workdir);

@@ -57,14 +57,18 @@ describe('a short run with the offline agent on the stand-in pipeline', () => {
     expect(baseline.job_id).toBe(`${outcome.config.run_name}-000_baseline-0`);
   });
 
-  it('never names the headspace run the best, though it is the fastest', async () => {
+  it('never names a headspace run the best, though one is the fastest', async () => {
     const { rows } = await readMasterTable(sandbox.workdir);
-    const throughput = (id: string) => Number(rows.find((row) => row.run_id === id)!.throughput_samples_per_s);
+    const throughput = (row: Record<string, string>) => Number(row.throughput_samples_per_s);
     const best = rows.filter((row) => row.is_best === 'yes');
     expect(best).toHaveLength(1);
-    expect(best[0]!.run_id).not.toBe('001_headspace');
-    expect(throughput('001_headspace')).toBeGreaterThan(throughput(best[0]!.run_id));
-    expect(throughput(best[0]!.run_id)).toBeGreaterThan(throughput('000_baseline'));
+    const headspaceIds = nodes.filter((node) => node.is_headspace).map((node) => node.id);
+    expect(headspaceIds).not.toContain(best[0]!.run_id);
+
+    // The stand-in's cache makes a headspace run faster than any run at the same settings.
+    const fastest = rows.reduce((top, row) => (throughput(row) > throughput(top) ? row : top));
+    expect(headspaceIds).toContain(fastest.run_id);
+    expect(throughput(best[0]!)).toBeGreaterThan(throughput(rows.find((row) => row.run_id === '000_baseline')!));
     const state = await readJson<{ best_id?: string }>(file('state.json'));
     expect(state.best_id).toBe(best[0]!.run_id);
   });
