@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 import { ChromiumNotFoundError } from './render-error.ts';
 
@@ -41,4 +42,17 @@ function isExecutableFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The wrapper that ties the browser's life to its parent's (see the script). */
+const TIED_LAUNCHER = join(import.meta.dirname, 'chromium-tied-to-parent.sh');
+
+/**
+ * How to start `chromium` so that a SIGKILL of this process does not leave it running: through
+ * `setpriv --pdeathsig` where util-linux provides it (Linux), else directly.
+ */
+export function tiedLaunch(chromium: string, env: NodeJS.ProcessEnv = process.env): { executablePath: string; env: NodeJS.ProcessEnv } {
+  const hasSetpriv = (env.PATH ?? '').split(delimiter).some((dir) => dir && isExecutableFile(join(dir, 'setpriv')));
+  if (process.platform !== 'linux' || !hasSetpriv || !isExecutableFile(TIED_LAUNCHER)) return { executablePath: chromium, env };
+  return { executablePath: TIED_LAUNCHER, env: { ...env, AUTORESEARCH_CHROMIUM: chromium } };
 }

@@ -2,7 +2,7 @@ import { renderMermaid } from '@mermaid-js/mermaid-cli';
 import type { Logger } from 'pino';
 import puppeteer, { type Browser } from 'puppeteer';
 
-import { resolveChromiumExecutable } from './chromium-executable.ts';
+import { resolveChromiumExecutable, tiedLaunch } from './chromium-executable.ts';
 import { DiagramRenderError } from './render-error.ts';
 
 /** Options of {@link MermaidRenderer.launch}. */
@@ -63,7 +63,7 @@ export class MermaidRenderer {
     // Puppeteer's own signal handlers would exit the process on Ctrl+C before the engine records
     // an interrupted checkpoint; the caller closes the browser instead.
     const browser = await puppeteer.launch({
-      executablePath,
+      ...tiedLaunch(executablePath),
       headless: true,
       args: chromiumArgs,
       handleSIGINT: false,

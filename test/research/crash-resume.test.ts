@@ -2,7 +2,8 @@ import { access } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chromiumDescendants, createSandbox, inputsFor, readJson, readNodes, startRunProcess, waitForClaim, waitForPhase, type RunProcess, type Sandbox } from './research-fixture.ts';
+import { chromiumDescendants, survivorsAfter } from '../fixtures/chromium-processes.ts';
+import { createSandbox, inputsFor, readJson, readNodes, startRunProcess, waitForClaim, waitForPhase, type RunProcess, type Sandbox } from './research-fixture.ts';
 import { expectRunWhole } from './run-invariants.ts';
 
 /**
@@ -54,21 +55,16 @@ beforeAll(async () => {
   expect(last.exitCode, last.stderr).toBe(0);
 }, 150_000);
 
-/** kill -9 of the run and of the browser it may be drawing with; its detached jobs run on. */
+/**
+ * kill -9 of the run; its detached jobs run on, and the browser it may be drawing with must die
+ * with it rather than linger (the renderer ties the browser's life to the run's).
+ */
 async function killRun(child: RunProcess): Promise<void> {
   child.kill('SIGSTOP'); // frozen, it starts no browser between the listing and the kill
   const browsers = await chromiumDescendants(child.pid!);
   child.kill('SIGKILL');
   await child;
-  for (const browser of browsers) killIfAlive(browser);
-}
-
-function killIfAlive(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone with its parent
-  }
+  expect(await survivorsAfter(browsers), 'Chromium processes left behind by the killed run').toEqual([]);
 }
 
 afterAll(async () => {

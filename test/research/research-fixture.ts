@@ -138,26 +138,6 @@ export async function waitForPhase(
   return undefined;
 }
 
-/**
- * Pids of the Chromium processes under `pid` (the picture renderer's). A SIGKILLed run cannot
- * close its browser; the test ends them as the machine's owner would, and leaves the detached
- * training jobs, which a resumed run must find again, alone.
- */
-export async function chromiumDescendants(pid: number): Promise<number[]> {
-  const parents = new Map<number, { ppid: number; name: string }>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(join('/proc', entry, 'stat'), 'utf8').catch(() => '');
-    const match = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
-    if (match) parents.set(Number(entry), { ppid: Number(match[2]), name: match[1]! });
-  }
-  const isUnder = (candidate: number): boolean => {
-    for (let at = parents.get(candidate)?.ppid; at && at > 1; at = parents.get(at)?.ppid) if (at === pid) return true;
-    return false;
-  };
-  return [...parents].filter(([candidate, { name }]) => name.startsWith('chrom') && isUnder(candidate)).map(([candidate]) => candidate);
-}
-
 /** Polls engine/jobs until a job name is claimed; returns the claim's file name, or undefined when the child ended first. */
 export async function waitForClaim(workdir: string, child: RunProcess): Promise<string | undefined> {
   let hasExited = false;
