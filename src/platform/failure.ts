@@ -21,6 +21,8 @@ export const FailureKindSchema = z.enum([
   'metrics_missing',
   'analysis_failed',
   'planning_failed',
+  'report_failed',
+  'answer_failed',
   'configuration_invalid',
   'interrupted',
   'unexpected_error',
@@ -39,6 +41,7 @@ export const FailurePhaseSchema = z.enum([
   'metrics',
   'analysis',
   'planning',
+  'report',
 ]);
 
 /** A failure phase; see {@link FailurePhaseSchema}. */

@@ -37,10 +37,10 @@ export const OPERATION_CATALOG: Readonly<Record<AgentOperation, OperationSpec>> 
   repairStartup: spec(RepairStartupRequest, CodeChangeReply, ['code_change_failed', 'launch'], 'repair_startup', 'repair-startup', true),
   analyze: spec(AnalyzeRequest, AnalysisReply, ['analysis_failed', 'analysis'], 'analyze', 'analyze', false),
   plan: spec(PlanRequest, PlanReply, ['planning_failed', 'planning'], 'plan', 'plan', false),
-  // The shared failure kinds have none for the run's report or a question yet; these failures
-  // are shown to the person who asked, never stored with an experiment.
-  report: spec(ReportRequest, ReportReply, ['unexpected_error', 'analysis'], 'report', 'report', false),
-  answer: spec(AnswerRequest, AnswerReply, ['unexpected_error', 'analysis'], 'answer', 'answer', false),
+  // Run-level operations: their failures are shown to the person who asked (and, for the report,
+  // written into it), never stored with an experiment.
+  report: spec(ReportRequest, ReportReply, ['report_failed', 'report'], 'report', 'report', false),
+  answer: spec(AnswerRequest, AnswerReply, ['answer_failed', 'report'], 'answer', 'answer', false),
 };
 
 function spec(

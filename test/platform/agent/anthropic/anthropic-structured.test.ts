@@ -169,7 +169,7 @@ describe('anthropic agent, structured replies', () => {
     scope.done();
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.failure).toMatchObject({ kind: 'unexpected_error', details: { operation: 'report', status: 529, requestId: 'req_err_529' } });
+    expect(outcome.failure).toMatchObject({ kind: 'report_failed', phase: 'report', details: { operation: 'report', status: 529, requestId: 'req_err_529' } });
   });
 
   it('fails closed before any request once the ledger has reached the budget', async () => {

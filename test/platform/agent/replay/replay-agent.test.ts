@@ -59,7 +59,7 @@ describe('ReplayAgent', () => {
 
   it('plays back a recorded failure as it was', async () => {
     const outcome = await new ReplayAgent(recordings).report({ runName: 'r', summary: '', masterTable: '', bestId: null });
-    expect(outcome).toMatchObject({ ok: false, failure: { message: 'The Anthropic API request failed with status 529' } });
+    expect(outcome).toMatchObject({ ok: false, failure: { kind: 'report_failed', phase: 'report', message: 'The Anthropic API request failed with status 529' } });
   });
 
   it('applies recorded edits to the worktree through the path guard', async () => {
