@@ -11,6 +11,7 @@ import { pipelineSource } from './plan-request.ts';
 import type { ResearchContext } from './research-context.ts';
 import { computeStanding } from './run-standing.ts';
 import { judge } from './verdict.ts';
+import { CONFIRM_Z, noiseMarginPct } from './noise-margin.ts';
 
 /**
  * The `analyzing` phase. Code decides whether the experiment improved on the best (with the
@@ -22,6 +23,7 @@ export async function analyzeExperiment(context: ResearchContext, node: Experime
   const evidence = await readEvidence(context, node);
   const standing = computeStanding(context.nodes.all(), context.config);
   const floorMs = await comparableFloorMs(context, evidence, standing.headspace);
+  const parent = hypothesisParentOf(context, node);
 
   const reply = await context.platform.agent.analyze({
     experiment: briefOf(node),
@@ -30,6 +32,10 @@ export async function analyzeExperiment(context: ResearchContext, node: Experime
       ...numeric(standing.baseline?.metrics),
       ...(floorMs !== undefined && { headspace_steady_step_time_ms: floorMs }),
     },
+    ...(parent && {
+      parentMetrics: numeric(parent.metrics),
+      noiseMarginPct: noiseMarginPct(node, parent, context.nodes.all(), standing.metric, context.config.min_effect_pct, CONFIRM_Z),
+    }),
     stageStats: stageTable(evidence),
     logTail: evidence ? evidence.logTail.stdout.slice(-60).join('\n') : '',
     masterTable: masterTableText(context.nodes.all(), standing.best?.id),
@@ -47,6 +53,17 @@ export async function analyzeExperiment(context: ResearchContext, node: Experime
     }),
     ...(!reply.ok && { followup_failure: fromAgentFailure(reply.failure, 'analysis_failed', 'analysis') }),
   });
+}
+
+/**
+ * The measured experiment a change is judged against: its parent, or the baseline for the
+ * subprocess seed (a root of the tree that changes the baseline). The baseline, repeats and
+ * headspace runs test no change of their own.
+ */
+function hypothesisParentOf(context: ResearchContext, node: ExperimentNode): ExperimentNode | undefined {
+  if (node.seed === 'baseline' || node.repeat_of || node.is_headspace) return undefined;
+  const parent = node.parent_id ? context.nodes.get(node.parent_id) : context.nodes.all().find((other) => other.seed === 'baseline');
+  return parent?.metrics ? parent : undefined;
 }
 
 async function decide(context: ResearchContext, node: ExperimentNode): Promise<string> {

@@ -116,6 +116,15 @@ describe('a short run with the offline agent on the stand-in pipeline', () => {
     expect(nodes.filter((node) => node.metrics?.throughput_samples_per_s !== undefined).length).toBe(nodes.length);
   });
 
+  it('judges each planned change against its parent in analysis.md', async () => {
+    const planned = nodes.filter((node) => !node.seed && !node.repeat_of && !node.is_headspace && node.phase === 'completed');
+    expect(planned.length).toBeGreaterThan(0);
+    for (const node of planned) {
+      const analysis = await readFile(file('runs', node.id, 'analysis.md'), 'utf8');
+      expect(analysis).toMatch(/^Hypothesis: \*\*(confirmed|refuted|inconclusive)\*\* — Against its parent the metric changed by [+-][\d.]+% \(margin ±[\d.]+%\)/m);
+    }
+  });
+
   it('writes the run log and both pictures', async () => {
     expect(await readFile(file('logs', 'autoresearch.log'), 'utf8')).toContain('"msg":"engine started"');
     await access(file('progress.png'));

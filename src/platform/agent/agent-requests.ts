@@ -80,6 +80,10 @@ export const AnalyzeRequest = z.object({
   metrics: z.record(z.string(), z.number()).default({}),
   metricsTable: z.string().default(''),
   baselineMetrics: z.record(z.string(), z.number()).default({}),
+  /** The metrics of the experiment this one changed, to judge its hypothesis against. */
+  parentMetrics: z.record(z.string(), z.number()).default({}),
+  /** How far apart this run and its parent must be (percent) before a difference is more than noise. */
+  noiseMarginPct: z.number().nonnegative().optional(),
   stageStats: z.string().default(''),
   logTail: z.string().default(''),
   masterTable: z.string().default(''),

@@ -76,6 +76,8 @@ export function analyzeValues(request: z.output<typeof AnalyzeRequest>, knowledg
     HEADSPACE_NOTE: request.experiment.isHeadspace ? headspaceNote() : 'This is a regular experiment.',
     METRICS: jsonBlock(request.metrics),
     BASELINE_METRICS: jsonBlock(request.baselineMetrics),
+    PARENT_METRICS: jsonBlock(request.parentMetrics),
+    NOISE_MARGIN: request.noiseMarginPct === undefined ? 'not yet measured' : `±${request.noiseMarginPct.toFixed(1)}%`,
     METRICS_TABLE: request.metricsTable || '(none)',
     STAGE_STATS: fenceUntrusted('per-stage statistics from the pipeline log', keepTail(request.stageStats, PROMPT_LIMITS.stageStatsChars)),
     LOG_TAIL: fenceUntrusted('pipeline log tail', keepTail(request.logTail, PROMPT_LIMITS.logTailChars)),

@@ -54,15 +54,17 @@ export class OfflineCodingAgent implements CodingAgent {
       },
       ...(baseline.steady_step_time_ms > 0 && { baselineStepTimeMs: baseline.steady_step_time_ms }),
       ...(baseline.headspace_steady_step_time_ms > 0 && { headspaceFloorMs: baseline.headspace_steady_step_time_ms }),
+      ...comparisonWithParent(request, this.options.minEffectFraction ?? 0.02),
     });
     const kind = analysis.bottleneck === 'data_loading' || analysis.bottleneck === 'compute' ? analysis.bottleneck : 'unknown';
+    const comparisonFinding = analysis.findings.find((finding) => finding.startsWith('Against its parent'));
     return {
       ok: true,
       value: {
         summary: `Bottleneck judged from the numbers (${analysis.basis}): ${analysis.bottleneck}.`,
         bottleneck: { stage: analysis.bottleneckStage ?? kind, kind, evidence: analysis.findings[0] ?? 'no figures to compare' },
-        hypothesisVerdict: 'not_applicable',
-        verdictReason: 'The keep-or-discard decision is made by code against the best result and its noise margin.',
+        hypothesisVerdict: HYPOTHESIS_VERDICTS[analysis.hypothesis],
+        verdictReason: comparisonFinding ?? 'No change of its own to judge, or no measured parent to judge it against.',
         findings: analysis.findings.map((statement) => ({ statement, evidence: 'parsed metrics' })),
       },
     };
@@ -139,4 +141,21 @@ function practiceOf(practice: Proposal['bestPractice']): AgentPractice {
 
 function declined(operation: 'instrument' | 'applyChanges' | 'repairStartup', message: string): AgentOutcome<CodeChangeReply> {
   return { ok: false, failure: operationFailure(operation, message) };
+}
+
+/** The offline analysis's word for a hypothesis, in the reply's terms. */
+const HYPOTHESIS_VERDICTS = { held: 'confirmed', refuted: 'refuted', inconclusive: 'inconclusive', untested: 'not_applicable' } as const;
+
+/**
+ * The run against its parent on one metric where higher is better: throughput when both have
+ * it, else the steady step time negated. None when the request carries no parent.
+ */
+function comparisonWithParent(request: AnalyzeRequest, minEffectFraction: number): { comparison?: { metric: number; parentMetric: number; noiseMargin: number; minEffectFraction: number } } {
+  const own = request.metrics ?? {};
+  const parent = request.parentMetrics ?? {};
+  const pick = (key: string, sign: number) => (own[key]! > 0 && parent[key]! > 0 ? { metric: sign * own[key]!, parentMetric: sign * parent[key]! } : undefined);
+  const pair = pick('throughput_samples_per_s', 1) ?? pick('steady_step_time_ms', -1);
+  if (!pair) return {};
+  const noiseMargin = ((request.noiseMarginPct ?? 0) / 100) * Math.abs(pair.parentMetric);
+  return { comparison: { ...pair, noiseMargin, minEffectFraction } };
 }
