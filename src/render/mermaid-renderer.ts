@@ -31,9 +31,11 @@ const chromiumArgs = [
 
 /**
  * Mermaid settings for the pictures. Large trees need more than mermaid's defaults of 500 edges
- * and 50,000 characters, and must not be squeezed to the page width.
+ * and 50,000 characters, and must not be squeezed to the page width. The ELK layout (bundled
+ * with mermaid-cli) routes edges around nodes, where the default layout draws some across them.
  */
 export const mermaidPictureConfig = {
+  layout: 'elk',
   maxTextSize: 500_000,
   maxEdges: 5_000,
   theme: 'default',
