@@ -125,7 +125,7 @@ function parsePair(token: string): { key: string; value: number | string } | und
   if (separator <= 0) return undefined;
 
   const key = cleaned.slice(0, separator);
-  const raw = cleaned.slice(separator + 1);
+  const raw = withoutUnitOfKey(key, cleaned.slice(separator + 1));
   if (!KEY.test(key) || raw === '') return undefined;
   if (NUMBER.test(raw)) {
     const value = Number(raw);
@@ -136,6 +136,17 @@ function parsePair(token: string): { key: string; value: number | string } | und
   return /^[A-Za-z][A-Za-z0-9_.:/-]*$/.test(raw) && !/^(nan|inf|infinity)$/i.test(raw)
     ? { key, value: raw }
     : undefined;
+}
+
+/**
+ * The value without a unit that repeats the key's own, as hand-written log lines often carry
+ * (`step_time_ms=99.5ms`, `ttfb_s=1.2s`, `data_readiness_pct=97%`). Another unit is left in
+ * place, so the token stays unreadable rather than being read in the wrong unit.
+ */
+function withoutUnitOfKey(key: string, raw: string): string {
+  const unit = /_(ms|s|pct)$/.exec(key)?.[1];
+  const suffix = unit === 'pct' ? '%' : unit;
+  return suffix && raw.length > suffix.length && raw.endsWith(suffix) && NUMBER.test(raw.slice(0, -suffix.length)) ? raw.slice(0, -suffix.length) : raw;
 }
 
 function toStepSample(numbers: ReadonlyMap<string, number>): StepSample | undefined {

@@ -39,10 +39,18 @@ describe('parseAutoresearchLines', () => {
   it.each([
     ['a non-finite number', '[autoresearch] step=1 step_time_ms=1e999'],
     ['a negative step time', '[autoresearch] step=1 step_time_ms=-5'],
-    ['a unit glued to the value', '[autoresearch] step=1 step_time_ms=12ms'],
+    ['a unit other than the key\'s own', '[autoresearch] step=1 step_time_ms=1.2s'],
     ['a missing value', '[autoresearch] step=1 step_time_ms='],
   ])('makes no step from %s', (_rule, line) => {
     expect(parseAutoresearchLines(line).steps).toEqual([]);
+  });
+
+  it('reads a value that repeats the unit its key names', () => {
+    const readings = parseAutoresearchLines('[autoresearch] step=1 step_time_ms=12.5ms fetch_time_ms=2ms\n[autoresearch] ttfb_s=1.5s data_readiness_pct=97%');
+
+    expect(readings.steps).toEqual([{ step: 1, stepTimeMs: 12.5, fetchTimeMs: 2 }]);
+    expect(readings.scalars).toMatchObject({ ttfb_s: 1.5, data_readiness_pct: 97 });
+    expect(readings.skippedTokenCount).toBe(0);
   });
 
   it('tolerates trailing commas, CRLF endings and extra spaces', () => {
