@@ -27,6 +27,9 @@ export async function runResearch(inputs: RunInputs, options: { showProgress?: b
   const config = await resolveConfig(inputs);
   const logger = createRunLogger(inputs.workdir);
   const platform = createLocalPlatform(inputs.workdir, config, logger);
+  if (config.agent.name === 'offline' && !config.search_space) {
+    process.stderr.write('note: no search space (--search-space) and the offline agent: the run measures the seeds, then has no knobs to try and stops.\n');
+  }
   const changes = stored ? settingChanges(stored, config) : [];
   if (changes.length > 0) {
     logger.info({ changes }, 'run continued with changed settings');

@@ -71,7 +71,7 @@ export class OfflineCodingAgent implements CodingAgent {
   }
 
   async plan(request: PlanRequest): Promise<AgentOutcome<PlanReply>> {
-    if (!this.space) return { ok: true, value: { action: 'stop', reasoning: 'No search space is declared.', stopReason: 'no search space declared in config.json (search_space)', proposals: [] } };
+    if (!this.space) return { ok: true, value: { action: 'stop', reasoning: 'No search space is declared.', stopReason: 'no search space declared, so the offline planner has no knobs to try (give one with --search-space when starting a run, or search_space in config.json)', proposals: [] } };
     const decision = planOffline({
       space: this.space,
       history: request.history.filter((e) => e.status === 'completed' || e.status === 'failed').map((e) => this.#finished(e)),
