@@ -53,8 +53,10 @@ export function dataReport(config: ResearchConfig, nodes: readonly ExperimentNod
   if (baseValue !== undefined && bestValue !== undefined && best) {
     const speedup = metric.higherIsBetter ? bestValue / baseValue : baseValue / bestValue;
     lines.push(`- ${metric.key}: baseline ${baseValue.toFixed(2)} ${unit} → best ${bestValue.toFixed(2)} ${unit} (**${speedup.toFixed(2)}×**, ${best.id})`);
-    lines.push(`- Best configuration: ${describeChange(best)}${best.subprocess ? ' (loading in a subprocess)' : ''}`);
-    if (Object.keys(best.knobs).length) lines.push(`- Best knob settings: ${Object.entries(best.knobs).map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
+    // The full knob setting where the run has knobs; code changes are listed on the path below.
+    const settings = Object.entries(best.knobs).map(([name, value]) => `${name}=${String(value)}`);
+    if (best.subprocess) settings.push('loading in a subprocess');
+    lines.push(`- Best configuration: ${settings.length ? settings.join(', ') : describeChange(best)}`);
   } else lines.push('- No measured improvement over a measured baseline.');
   lines.push(`- Experiments: ${nodes.length} (${nodes.filter((n) => n.phase === 'failed').length} failed); stop: ${state?.stop_reason ?? 'queue drained'}${state?.stop_detail ? ` — ${state.stop_detail}` : ''}`, '');
 

@@ -79,6 +79,7 @@ describe('autoresearch report', () => {
     const best = rows.find((row) => row.is_best === 'yes')!;
     expect(text).toMatch(new RegExp(`baseline 200\\.00 samples/s → best [\\d.]+ samples/s \\(\\*\\*[\\d.]+×\\*\\*, ${best.run_id}\\)`));
     for (const heading of ['## Headspace', '## Path to the best', '## What worked', '## What did not', '## Failures']) expect(text).toContain(heading);
+    expect(text).toMatch(/^- Best configuration: threads=\d+, batch_size=\d+(, loading in a subprocess)?$/m);
     expect(text).toContain('stop: max_iterations');
   });
 });
