@@ -11,6 +11,8 @@ export function headline(outcome: RunOutcome, workdir: string, elapsedS?: number
   }
   const experiments = standing.finished.length + standing.inFlight.length;
   lines.push(`experiments: ${experiments}${elapsedS !== undefined ? `, time ${elapsedS.toFixed(0)} s` : ''}${outcome.stopReason ? `, stopped: ${outcome.stopReason}` : ''}`);
+  // The detail names the limit that holds, which tells a person what to raise to carry on.
+  if (outcome.stopDetail) lines.push(`why it stopped: ${outcome.stopDetail}`);
   lines.push(`summary: ${join(workdir, 'summary.md')}`);
   if (engine.status === 'interrupted') lines.push(`interrupted: continue with "autoresearch resume ${workdir}"`);
   return lines.join('\n');

@@ -44,6 +44,7 @@ describe('autoresearch run', () => {
     expect(run.stdout).toMatch(/^engine: stopped \(\d+ completed, 0 failed, 0 queued\)$/m);
     expect(run.stdout).toMatch(/^throughput_samples_per_s: baseline 200\.0 → best [\d.]+ \([\d.]+×, \S+\)$/m);
     expect(run.stdout).toContain('stopped: max_iterations');
+    expect(run.stdout).toMatch(/^why it stopped: \d+ experiments after the seeds reached max_iterations 1$/m);
     const config = JSON.parse(await readFile(join(sandbox.workdir, 'config.json'), 'utf8'));
     expect(config).toMatchObject({ max_iterations: 1, max_concurrency: 2, agent: { name: 'offline' }, budget: { job_hours: 5 }, min_effect_pct: 3 });
   });
