@@ -37,8 +37,14 @@ async function planAndSave(context: ResearchContext, node: ExperimentNode): Prom
   if (isClosingHeadspace(node)) return saveChildren(context, node, []); // measured after the search ended
 
   const children = await decideChildren(context, node);
-  const closing = children.length === 0 ? closingHeadspaceOf(context, node) : undefined;
-  return saveChildren(context, node, closing ? [closing] : children);
+  if (children.length > 0) return saveChildren(context, node, children);
+
+  // Under the decision lock, so that of two experiments finishing together exactly one sees
+  // the other done (its empty plan saved) and adds the closing run.
+  return context.exclusive(async () => {
+    const closing = closingHeadspaceOf(context, node);
+    return saveChildren(context, node, closing ? [closing] : []);
+  });
 }
 
 /** The children the rules, the gates and the planner's reply give; empty when the run stops. */
@@ -88,7 +94,10 @@ export function isClosingHeadspace(node: ExperimentNode): boolean {
 function closingHeadspaceOf(context: ResearchContext, node: ExperimentNode): ExperimentNode | undefined {
   const { state, config } = context;
   if (!config.closing_headspace || !state.stop_reason || state.stop_reason === 'budget') return undefined;
-  if (!isLastInFlight(context, node)) return undefined;
+  const othersDone = context.nodes.all().every(
+    (other) => other.id === node.id || TERMINAL_PHASES.has(other.phase) || (other.phase === 'planning' && other.planned_children?.length === 0),
+  );
+  if (!othersDone) return undefined;
 
   const canCache = Boolean(config.search_space?.headspace) || context.platform.agent.canEditCode;
   const best = computeStanding(context.nodes.all(), config).best;
