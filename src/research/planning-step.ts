@@ -39,12 +39,22 @@ async function planAndSave(context: ResearchContext, node: ExperimentNode): Prom
   const children = await decideChildren(context, node);
   if (children.length > 0) return saveChildren(context, node, children);
 
-  // Under the decision lock, so that of two experiments finishing together exactly one sees
-  // the other done (its empty plan saved) and adds the closing run.
+  // Under the decision lock, so that of two experiments finishing together with nothing new to
+  // run exactly one sees the other done (its empty plan saved): that one records why the run
+  // ends, if nothing has yet, and adds the closing headspace run.
   return context.exclusive(async () => {
-    const closing = closingHeadspaceOf(context, node);
+    const isLast = isLastToFinish(context, node);
+    if (isLast && !context.state.stop_reason) await context.setStopReason('planner', 'nothing new to propose after the last experiments finished');
+    const closing = isLast ? closingHeadspaceOf(context, node) : undefined;
     return saveChildren(context, node, closing ? [closing] : []);
   });
+}
+
+/** True when every other experiment has finished, or has saved an empty plan and is finishing. */
+function isLastToFinish(context: ResearchContext, node: ExperimentNode): boolean {
+  return context.nodes.all().every(
+    (other) => other.id === node.id || TERMINAL_PHASES.has(other.phase) || (other.phase === 'planning' && other.planned_children?.length === 0),
+  );
 }
 
 /** The children the rules, the gates and the planner's reply give; empty when the run stops. */
@@ -94,10 +104,6 @@ export function isClosingHeadspace(node: ExperimentNode): boolean {
 function closingHeadspaceOf(context: ResearchContext, node: ExperimentNode): ExperimentNode | undefined {
   const { state, config } = context;
   if (!config.closing_headspace || !state.stop_reason || state.stop_reason === 'budget') return undefined;
-  const othersDone = context.nodes.all().every(
-    (other) => other.id === node.id || TERMINAL_PHASES.has(other.phase) || (other.phase === 'planning' && other.planned_children?.length === 0),
-  );
-  if (!othersDone) return undefined;
 
   const canCache = Boolean(config.search_space?.headspace) || context.platform.agent.canEditCode;
   const best = computeStanding(context.nodes.all(), config).best;
