@@ -130,7 +130,7 @@ async function prepare(context: ResearchContext, node: ExperimentNode, signal: A
 async function applyCodeChange(context: ResearchContext, node: ExperimentNode, worktree: Worktree, signal: AbortSignal): Promise<void> {
   const { agent } = context.platform;
   if (!agent.canEditCode) {
-    fail('code_change_failed', 'prepare', `The "${agent.name}" agent cannot carry out code instructions; this experiment needs a code-editing agent (set ANTHROPIC_API_KEY and agent.name "anthropic" in config.json) or a knob in the search space.`);
+    fail('code_change_failed', 'prepare', `The "${agent.name}" agent cannot carry out code instructions; this experiment needs a code-editing agent (ANTHROPIC_API_KEY set and --agent anthropic) or a switch for it in the search space (its "headspace" or "subprocess" entry).`);
   }
   signal.throwIfAborted();
   const reply = await agent.applyChanges({
