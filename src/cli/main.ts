@@ -99,28 +99,25 @@ program
     console.log(headline(outcome, workdir, elapsedS));
   });
 
-function positiveInt(flag: string) {
+/** A numeric flag's parser: refuses a value that is not a number `accepts` takes, naming the flag. */
+function numberFlag(flag: string, expected: string, accepts: (value: number) => boolean) {
   return (value: string): number => {
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${flag} expects a whole number of at least 1, got "${value}".`);
+    if (value.trim() === '' || !Number.isFinite(parsed) || !accepts(parsed)) throw new InvalidArgumentError(`${flag} expects ${expected}, got "${value}".`);
     return parsed;
   };
+}
+
+function positiveInt(flag: string) {
+  return numberFlag(flag, 'a whole number of at least 1', (n) => Number.isInteger(n) && n >= 1);
 }
 
 function positiveNumber(flag: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`${flag} expects a number above 0, got "${value}".`);
-    return parsed;
-  };
+  return numberFlag(flag, 'a number above 0', (n) => n > 0);
 }
 
 function nonNegativeNumber(flag: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError(`${flag} expects a number of at least 0, got "${value}".`);
-    return parsed;
-  };
+  return numberFlag(flag, 'a number of at least 0', (n) => n >= 0);
 }
 
 function choice(flag: string, allowed: readonly string[]) {

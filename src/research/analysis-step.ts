@@ -23,7 +23,7 @@ export async function analyzeExperiment(context: ResearchContext, node: Experime
   const evidence = await readEvidence(context, node);
   const standing = computeStanding(context.nodes.all(), context.config);
   const floorMs = await comparableFloorMs(context, evidence, standing.headspace);
-  const parent = hypothesisParentOf(context, node);
+  const parent = hypothesisParentOf(context, node, standing.baseline);
 
   const reply = await context.platform.agent.analyze({
     experiment: briefOf(node),
@@ -60,9 +60,9 @@ export async function analyzeExperiment(context: ResearchContext, node: Experime
  * subprocess seed (a root of the tree that changes the baseline). The baseline, repeats and
  * headspace runs test no change of their own.
  */
-function hypothesisParentOf(context: ResearchContext, node: ExperimentNode): ExperimentNode | undefined {
+function hypothesisParentOf(context: ResearchContext, node: ExperimentNode, baseline: ExperimentNode | undefined): ExperimentNode | undefined {
   if (node.seed === 'baseline' || node.repeat_of || node.is_headspace) return undefined;
-  const parent = node.parent_id ? context.nodes.get(node.parent_id) : context.nodes.all().find((other) => other.seed === 'baseline');
+  const parent = node.parent_id ? context.nodes.get(node.parent_id) : baseline;
   return parent?.metrics ? parent : undefined;
 }
 

@@ -50,13 +50,6 @@ async function planAndSave(context: ResearchContext, node: ExperimentNode): Prom
   });
 }
 
-/** True when every other experiment has finished, or has saved an empty plan and is finishing. */
-function isLastToFinish(context: ResearchContext, node: ExperimentNode): boolean {
-  return context.nodes.all().every(
-    (other) => other.id === node.id || TERMINAL_PHASES.has(other.phase) || (other.phase === 'planning' && other.planned_children?.length === 0),
-  );
-}
-
 /** The children the rules, the gates and the planner's reply give; empty when the run stops. */
 async function decideChildren(context: ResearchContext, node: ExperimentNode): Promise<ExperimentNode[]> {
   const prepared = await context.exclusive(async () => prepare(context, node));
@@ -69,7 +62,7 @@ async function decideChildren(context: ResearchContext, node: ExperimentNode): P
   );
   if (!reply.ok) {
     await context.nodes.update(node.id, { followup_failure: fromAgentFailure(reply.failure, 'planning_failed', 'planning') });
-    if (prepared.fixed.length === 0 && isLastInFlight(context, node)) {
+    if (prepared.fixed.length === 0 && isLastToFinish(context, node)) {
       await context.setStopReason('planning_failed', `the planner's reply for ${node.id} failed: ${reply.failure.message}`);
     }
     return prepared.fixed;
@@ -82,7 +75,7 @@ async function decideChildren(context: ResearchContext, node: ExperimentNode): P
   return context.exclusive(async () => {
     const planned = admit(context, node, reply.value.proposals, prepared.fixed);
     if (planned.length > prepared.fixed.length) await context.setStopReason(undefined);
-    else if (isLastInFlight(context, node) && planned.length === 0) {
+    else if (isLastToFinish(context, node) && planned.length === 0) {
       await context.setStopReason('planner', `nothing new to propose: ${reasoning}`);
     }
     return planned;
@@ -203,9 +196,14 @@ function admit(context: ResearchContext, node: ExperimentNode, proposals: readon
   return admitted;
 }
 
-/** True when no other experiment is queued or running: an empty plan now ends the run. */
-function isLastInFlight(context: ResearchContext, node: ExperimentNode): boolean {
-  return context.nodes.all().every((other) => other.id === node.id || other.phase === 'completed' || other.phase === 'failed');
+/**
+ * True when every other experiment has finished, or has saved an empty plan and is finishing:
+ * an empty plan now ends the run.
+ */
+function isLastToFinish(context: ResearchContext, node: ExperimentNode): boolean {
+  return context.nodes.all().every(
+    (other) => other.id === node.id || TERMINAL_PHASES.has(other.phase) || (other.phase === 'planning' && other.planned_children?.length === 0),
+  );
 }
 
 function identityOf(context: ResearchContext, node: ExperimentNode): string {

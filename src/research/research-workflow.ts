@@ -83,7 +83,8 @@ export class ResearchWorkflow implements Workflow {
    * A run that ended on a limit enforced in code (max iterations, patience, budget) or on a
    * failed planning step carries on when it is opened again and that limit no longer holds
    * (the person raised it, or the planner may now be reachable): the last finished experiment
-   * (other than a closing headspace run, which only measures a bound) plans again. A run the planner itself ended, or one still over a limit, stays finished.
+   * (other than a closing headspace run, which only measures a bound) plans again. A run the
+   * planner itself ended, or one still over a limit, stays finished.
    */
   async continuationSpecs(): Promise<WorkSpec[]> {
     const { state, nodes, logger } = this.context;

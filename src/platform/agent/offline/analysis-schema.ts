@@ -61,6 +61,8 @@ export const offlineAnalysisSchema = z.object({
   remainingGapFraction: z.number().optional(),
   bottleneckStage: z.string().optional(),
   hypothesis: z.enum(['held', 'refuted', 'inconclusive', 'untested']),
+  /** The sentence behind `hypothesis`: the change against the parent and the margin. */
+  hypothesisReason: z.string().optional(),
   changeFraction: z.number().optional(),
   findings: z.array(z.string()),
 });

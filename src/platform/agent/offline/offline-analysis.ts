@@ -43,6 +43,7 @@ export function analyzeOffline(options: AnalysisInputOptions): OfflineAnalysis {
   const verdict = bottleneckVerdict(metrics, remainingGapFraction ?? headspaceGapFraction);
   const stage = slowestStage(metrics.stages);
   const comparison = compareWithParent(input);
+  const hypothesisReason = comparisonFinding(input, comparison);
 
   return offlineAnalysisSchema.parse({
     ...verdict,
@@ -50,12 +51,13 @@ export function analyzeOffline(options: AnalysisInputOptions): OfflineAnalysis {
     remainingGapFraction,
     bottleneckStage: stage?.name,
     hypothesis: comparison.hypothesis,
+    hypothesisReason,
     changeFraction: comparison.changeFraction,
     findings: [
       ...measurementFindings(metrics),
       ...headspaceFindings(input, headspaceGapFraction, remainingGapFraction),
       ...stageFindings(metrics.stages, stage),
-      ...comparisonFindings(input, comparison),
+      ...(hypothesisReason ? [hypothesisReason] : []),
       verdictFinding(verdict),
     ],
   });
@@ -159,8 +161,8 @@ function stageFindings(stages: readonly StageStats[], slowest: StageStats | unde
   return [`Stage "${slowest.name}" moves the fewest items per second${occupancy}: it limits the pipeline.`];
 }
 
-function comparisonFindings(input: AnalysisInput, comparison: Comparison): string[] {
-  if (input.comparison === undefined || comparison.changeFraction === undefined) return [];
+function comparisonFinding(input: AnalysisInput, comparison: Comparison): string | undefined {
+  if (input.comparison === undefined || comparison.changeFraction === undefined) return undefined;
   const change = `${comparison.changeFraction >= 0 ? '+' : ''}${percent(comparison.changeFraction)}`;
   const words = {
     held: 'the hypothesis held',
@@ -168,7 +170,7 @@ function comparisonFindings(input: AnalysisInput, comparison: Comparison): strin
     inconclusive: 'within noise, so no effect is shown',
     untested: '',
   };
-  return [`Against its parent the metric changed by ${change} (margin ±${percent(comparison.marginFraction as number)}): ${words[comparison.hypothesis]}.`];
+  return `Against its parent the metric changed by ${change} (margin ±${percent(comparison.marginFraction as number)}): ${words[comparison.hypothesis]}.`;
 }
 
 function verdictFinding(verdict: Verdict): string {

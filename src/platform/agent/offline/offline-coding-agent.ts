@@ -57,14 +57,13 @@ export class OfflineCodingAgent implements CodingAgent {
       ...comparisonWithParent(request, this.options.minEffectFraction ?? 0.02),
     });
     const kind = analysis.bottleneck === 'data_loading' || analysis.bottleneck === 'compute' ? analysis.bottleneck : 'unknown';
-    const comparisonFinding = analysis.findings.find((finding) => finding.startsWith('Against its parent'));
     return {
       ok: true,
       value: {
         summary: `Bottleneck judged from the numbers (${analysis.basis}): ${analysis.bottleneck}.`,
         bottleneck: { stage: analysis.bottleneckStage ?? kind, kind, evidence: analysis.findings[0] ?? 'no figures to compare' },
         hypothesisVerdict: HYPOTHESIS_VERDICTS[analysis.hypothesis],
-        verdictReason: comparisonFinding ?? 'No change of its own to judge, or no measured parent to judge it against.',
+        verdictReason: analysis.hypothesisReason ?? 'No change of its own to judge, or no measured parent to judge it against.',
         findings: analysis.findings.map((statement) => ({ statement, evidence: 'parsed metrics' })),
       },
     };
